@@ -1,0 +1,15 @@
+namespace TailHub.Endpoints;
+
+public static class ErrorHandling
+{
+    /// <summary>
+    /// Every error response is problem+json: unknown routes (404), wrong methods (405), and, should one ever happen,
+    /// an unhandled exception (500, with no internals in the body).
+    /// </summary>
+    public static WebApplication UseTailHubErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+}

@@ -1,0 +1,44 @@
+using TailHub.Hosting;
+using TailHub.Sources;
+
+namespace TailHub.Endpoints;
+
+/// <summary><c>GET /api/sources</c> and <c>GET /api/sources/{name}</c>: what each source is doing.</summary>
+public static class SourceEndpoints
+{
+    public sealed record FileView(string Path, long Offset, string Identity, bool Rotated);
+
+    public sealed record SourceView(
+        string Name, string Type, string Path, string State, string? Message,
+        IReadOnlyList<FileView> Files, long LinesRead, long BytesRead, long LastSeq, int Viewers, long LinesDropped);
+
+    public static IEndpointRouteBuilder MapSources(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/sources");
+        group.MapGet("/", (LiveSources sources) => TypedResults.Ok(sources.All.Select(View)))
+            .WithName("ListSources");
+        group.MapGet("/{name}", IResult (string name, LiveSources sources) =>
+                sources.Find(name) is { } source
+                    ? TypedResults.Ok(View(source))
+                    : Problems.NotFound($"There is no source named '{Problems.Clip(name)}'.", "See GET /api/sources for the configured sources."))
+            .WithName("GetSource");
+        return routes;
+    }
+
+    private static SourceView View(LiveSource source)
+    {
+        var status = source.Tailer.Status;
+        return new SourceView(
+            source.Name,
+            source.Type,
+            source.Path,
+            status.State.ToString().ToLowerInvariant(),
+            status.Message,
+            status.Files.Select(f => new FileView(f.Path, f.Offset, f.Identity, f.Rotated)).ToList(),
+            source.Tailer.LinesRead,
+            source.Tailer.BytesRead,
+            source.Hub.LastSeq,
+            source.Broadcaster.ViewerCount,
+            source.Broadcaster.LinesDropped);
+    }
+}

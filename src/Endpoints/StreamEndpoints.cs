@@ -1,0 +1,93 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using TailHub.Configuration;
+using TailHub.Hosting;
+using TailHub.Pipeline;
+using TailHub.Sources;
+using TailHub.Streaming;
+
+namespace TailHub.Endpoints;
+
+/// <summary><c>GET /api/stream</c>: the live SSE stream of one or more sources.</summary>
+public static class StreamEndpoints
+{
+    public static IEndpointRouteBuilder MapStream(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/stream", StreamAsync)
+            .WithName("Stream")
+            .WithSummary("Server-Sent Events: backlog or resume, then live lines of the chosen sources.");
+        return routes;
+    }
+
+    private static async Task<IResult> StreamAsync(
+        HttpContext context,
+        LiveSources sources,
+        ViewerRegistry registry,
+        StreamEpoch epoch,
+        IOptions<TailHubOptions> options,
+        TimeProvider time,
+        ILoggerFactory loggers)
+    {
+        var o = options.Value;
+        var request = StreamRequest.Parse(context.Request, sources, o);
+        if (request.Problem is { } problem) return problem;
+
+        var viewer = new Viewer(request.Sources, request.Grep, o.ViewerQueueBatches, time.GetUtcNow().UtcTicks);
+        var logger = loggers.CreateLogger("TailHub.Streaming.Viewers");
+        var history = new List<List<SourceRecord>>(request.Sources.Count);
+        var published = new long[request.Sources.Count];
+        registry.Add(viewer);
+        try
+        {
+            for (var i = 0; i < request.Sources.Count; i++)
+            {
+                var broadcaster = request.Sources[i];
+                published[i] = broadcaster.Subscribe(viewer);
+                history.Add(HistoryFor(broadcaster, request, published[i], viewer, i, epoch, time));
+            }
+
+            var response = context.Response;
+            response.Headers.ContentType = "text/event-stream; charset=utf-8";
+            response.Headers.CacheControl = "no-cache, no-store, no-transform";
+            response.Headers["X-Accel-Buffering"] = "no";
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+            logger.LogInformation("Viewer connected to {Sources} ({Viewers} viewers)", string.Join(",", viewer.SourceNames), registry.Count);
+            var session = new SseViewerSession(viewer, response.BodyWriter, epoch, o, time, logger);
+            await session.RunAsync(history, published, context.RequestAborted);
+        }
+        finally
+        {
+            foreach (var broadcaster in request.Sources) broadcaster.Unsubscribe(viewer);
+            viewer.Complete();
+            registry.Remove(viewer);
+            logger.LogInformation("Viewer left {Sources} ({Viewers} viewers)", string.Join(",", viewer.SourceNames), registry.Count);
+        }
+        return Results.Empty;
+    }
+
+    /// <summary>What a viewer gets before live frames: what it missed (resume), else the requested backlog.</summary>
+    private static List<SourceRecord> HistoryFor(SseBroadcaster broadcaster, StreamRequest request, long published, Viewer viewer, int index, StreamEpoch epoch, TimeProvider time)
+    {
+        var hub = broadcaster.Hub;
+        if (request.Cursor is { } cursor && cursor.Positions.TryGetValue(broadcaster.Name, out var after))
+        {
+            if (cursor.Epoch == epoch.Value)
+            {
+                var from = Math.Min(after, published);
+                viewer.Positions[index] = from;
+                return hub.History(from, published);
+            }
+            // Another run of TailHub gave out that position: say so, then start as a new viewer would.
+            var records = new List<SourceRecord> { new SequenceGap(1, 0, GapReason.ServerRestarted, time.GetUtcNow().ToUnixTimeMilliseconds()) };
+            var recent = hub.Recent(request.Backlog, published);
+            viewer.Positions[index] = recent.Count > 0 ? recent[0].Seq - 1 : published;
+            records.AddRange(recent);
+            return records;
+        }
+        var backlog = hub.Recent(request.Backlog, published);
+        viewer.Positions[index] = backlog.Count > 0 ? backlog[0].Seq - 1 : published;
+        return backlog;
+    }
+}

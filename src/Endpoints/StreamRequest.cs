@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+using TailHub.Configuration;
+using TailHub.Hosting;
+using TailHub.Streaming;
+
+namespace TailHub.Endpoints;
+
+/// <summary>The query of <c>/api/stream</c>, validated: every bad input becomes a problem response, never an exception.</summary>
+public sealed class StreamRequest
+{
+    public IReadOnlyList<SseBroadcaster> Sources { get; private init; } = [];
+    public int Backlog { get; private init; }
+    public Regex? Grep { get; private init; }
+    public StreamCursor? Cursor { get; private init; }
+    public IResult? Problem { get; private init; }
+
+    public static StreamRequest Parse(HttpRequest request, LiveSources live, TailHubOptions options)
+    {
+        var query = request.Query;
+
+        var names = query["sources"].ToString();
+        List<SseBroadcaster> chosen;
+        if (string.IsNullOrWhiteSpace(names) || names == "*" || names.Equals("all", StringComparison.OrdinalIgnoreCase))
+        {
+            chosen = live.All.Select(s => s.Broadcaster).ToList();
+        }
+        else
+        {
+            chosen = [];
+            foreach (var name in names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                if (live.Find(name) is not { } source)
+                    return Fail(Problems.NotFound($"There is no source named '{Problems.Clip(name)}'.", "See GET /api/sources for the configured sources."));
+                chosen.Add(source.Broadcaster);
+            }
+        }
+        if (chosen.Count == 0) return Fail(Problems.NotFound("No sources are configured.", "Add sources under TailHub:Sources or with --source name=path."));
+
+        var backlog = options.BacklogLines;
+        if (query.TryGetValue("backlog", out var backlogText))
+        {
+            if (!int.TryParse(backlogText, System.Globalization.NumberStyles.None, null, out backlog) || backlog > options.BacklogLines)
+                return Fail(Problems.BadRequest("backlog", $"backlog must be a whole number from 0 to {options.BacklogLines}."));
+        }
+
+        Regex? grep = null;
+        var pattern = query["grep"].ToString();
+        if (pattern.Length > 0)
+        {
+            if (pattern.Length > options.GrepMaxLength)
+                return Fail(Problems.BadRequest("grep", $"grep is longer than {options.GrepMaxLength} characters."));
+            try
+            {
+                grep = new Regex(pattern, RegexOptions.CultureInvariant, options.GrepTimeout);
+            }
+            catch (ArgumentException e)
+            {
+                return Fail(Problems.BadRequest("grep", $"grep is not a valid regular expression: {e.Message}"));
+            }
+        }
+
+        var id = request.Headers["Last-Event-ID"].ToString();
+        if (id.Length == 0) id = query["lastEventId"].ToString();
+        var cursor = StreamCursor.TryParse(id, out var error);
+        if (error is not null) return Fail(Problems.BadRequest("Last-Event-ID", error));
+
+        return new StreamRequest { Sources = chosen, Backlog = backlog, Grep = grep, Cursor = cursor };
+    }
+
+    private static StreamRequest Fail(IResult problem) => new() { Problem = problem };
+}

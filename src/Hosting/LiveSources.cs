@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+using TailHub.Configuration;
+using TailHub.Pipeline;
+using TailHub.Sources;
+using TailHub.Streaming;
+
+namespace TailHub.Hosting;
+
+/// <summary>Builds every configured source's stages and runs them for the lifetime of the application.</summary>
+public sealed class LiveSources : BackgroundService
+{
+    private readonly Dictionary<string, LiveSource> _byName = new(StringComparer.OrdinalIgnoreCase);
+
+    public LiveSources(IOptions<TailHubOptions> options, IHostEnvironment environment, StreamEpoch epoch, TimeProvider time, ILoggerFactory loggers)
+    {
+        var o = options.Value;
+        foreach (var source in o.Sources)
+        {
+            var path = SourcePath.Parse(source.Path, environment.ContentRootPath);
+            var hub = new SourceHub(source.Name, o.BacklogLines, o.JournalSegments, o.MaxLineBytes, time);
+            var tailer = new FileTailer(source.Name, path, o, hub.Input, time, loggers.CreateLogger<FileTailer>());
+            var broadcaster = new SseBroadcaster(hub, o, epoch, time);
+            var live = new LiveSource(source.Name, source.Type.ToLowerInvariant(), path.ToString(), tailer, hub, broadcaster);
+            _byName[source.Name] = live;
+            All.Add(live);
+        }
+    }
+
+    /// <summary>In configuration order.</summary>
+    public List<LiveSource> All { get; } = [];
+
+    public LiveSource? Find(string name) => _byName.GetValueOrDefault(name);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var tasks = new List<Task>();
+        foreach (var source in All)
+        {
+            tasks.Add(Task.Run(() => source.Broadcaster.RunAsync(stoppingToken), stoppingToken));
+            tasks.Add(Task.Run(() => source.Hub.RunAsync(source.Broadcaster, stoppingToken), stoppingToken));
+            tasks.Add(Task.Run(() => source.Tailer.RunAsync(stoppingToken), stoppingToken));
+        }
+        return Task.WhenAll(tasks);
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TailHub.Configuration;
+
+namespace TailHub.Logging;
+
+public static class FileLoggingExtensions
+{
+    /// <summary>
+    /// Adds TailHub's own log file when <c>TailHub:LogFile</c> is set (relative to the content root). Resolved from
+    /// the final configuration, so every configuration source can move or turn it off.
+    /// </summary>
+    public static ILoggingBuilder AddTailHubLogFile(this ILoggingBuilder logging)
+    {
+        logging.Services.AddSingleton<ILoggerProvider>(sp =>
+        {
+            var path = sp.GetRequiredService<IOptions<TailHubOptions>>().Value.LogFile;
+            var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+            return string.IsNullOrWhiteSpace(path)
+                ? NullLoggerProvider.Instance
+                : new FileLoggerProvider(Path.GetFullPath(path, root), TimeProvider.System);
+        });
+        return logging;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Threading.Channels;
+using TailHub.Sources;
+
+namespace TailHub.Pipeline;
+
+/// <summary>Receives each chunk of records once it has its sequence numbers and is in the backlog.</summary>
+public interface ISequencedRecordSink
+{
+    void Publish(SourceRecord[] records);
+}
+
+/// <summary>
+/// The middle of one source's pipeline: a bounded channel from the tailer (a full channel makes the tailer wait, so
+/// nothing is dropped between file and hub), sequence numbers, the backlog ring, and the journal that lets older
+/// records be read back from the files.
+/// </summary>
+public sealed class SourceHub
+{
+    private readonly Channel<SourceRecord[]> _channel;
+    private readonly TimeProvider _time;
+    private long _lastSeq;
+
+    public SourceHub(string name, int backlogLines, int journalEntries, int maxLineBytes, TimeProvider time, int channelChunks = 64)
+    {
+        Name = name;
+        _time = time;
+        _channel = Channel.CreateBounded<SourceRecord[]>(new BoundedChannelOptions(channelChunks)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        Backlog = new BacklogRing(backlogLines);
+        Journal = new SourceJournal(journalEntries, maxLineBytes);
+    }
+
+    public string Name { get; }
+    public ChannelWriter<SourceRecord[]> Input => _channel.Writer;
+    public BacklogRing Backlog { get; }
+    public SourceJournal Journal { get; }
+
+    /// <summary>The newest sequence number given out.</summary>
+    public long LastSeq => Interlocked.Read(ref _lastSeq);
+
+    public async Task RunAsync(ISequencedRecordSink sink, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var chunk in _channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                var seq = _lastSeq;
+                foreach (var record in chunk)
+                {
+                    record.Seq = ++seq;
+                    Journal.Add(record);
+                    Backlog.Add(record);
+                }
+                Interlocked.Exchange(ref _lastSeq, seq);
+                sink.Publish(chunk);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Records after <paramref name="afterSeq"/> up to <paramref name="toSeq"/>: from memory where the backlog still
+    /// holds them, else read back from the files, with gaps only where they are gone.
+    /// </summary>
+    public List<SourceRecord> History(long afterSeq, long toSeq)
+    {
+        var fromMemory = new List<SourceRecord>();
+        if (afterSeq >= toSeq) return fromMemory;
+        var firstInMemory = Backlog.CopyRange(afterSeq + 1, toSeq, fromMemory);
+        if (firstInMemory <= afterSeq + 1) return fromMemory;
+        var replayed = Journal.Replay(afterSeq + 1, firstInMemory - 1, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        replayed.AddRange(fromMemory);
+        return replayed;
+    }
+
+    /// <summary>The newest <paramref name="count"/> records up to <paramref name="toSeq"/>, for a new viewer.</summary>
+    public List<SourceRecord> Recent(int count, long toSeq)
+    {
+        var output = new List<SourceRecord>();
+        Backlog.CopyLast(Math.Min(count, Backlog.Capacity), toSeq, output);
+        return output;
+    }
+}

@@ -1,0 +1,165 @@
+using TailHub.Sources;
+
+namespace TailHub.Pipeline;
+
+/// <summary>
+/// Where each of a source's records came from, compactly: a run of consecutive lines of one file is one segment
+/// (first sequence number, file, start offset), and a notice is kept as itself. This is what makes a sequence number
+/// a cursor into the files: records that have left the in-memory backlog are read back from disk, and only where the
+/// bytes are truly gone (file rotated away, truncated, or older than the journal) does a viewer get a gap.
+/// </summary>
+/// <remarks>
+/// A file is found again by its identity: at the path it was read from, or, after a rename rotation, under any name in
+/// the same directory (<c>app.log.1</c>). A compressed or deleted file is gone. Read-back lines are split exactly as
+/// the live path split them, so they are the same lines with the same sequence numbers.
+/// </remarks>
+public sealed class SourceJournal(int maxEntries, int maxLineBytes)
+{
+    private sealed record Entry(long FirstSeq, long TimestampMs, FileRef? File, long Start, SourceNotice? Notice);
+
+    private readonly LinkedList<Entry> _entries = new();
+    private readonly Dictionary<FileIdentity, long> _truncatedBefore = [];
+    private readonly Lock _lock = new();
+    private readonly int _maxEntries = Math.Max(16, maxEntries);
+    private long _lastSeq;
+    private FileRef? _lastFile;
+    private long _lastEnd = -1;
+
+    /// <summary>Called by the pipeline loop for every record, in sequence order.</summary>
+    public void Add(SourceRecord record)
+    {
+        lock (_lock)
+        {
+            _lastSeq = record.Seq;
+            switch (record)
+            {
+                case LogLine line:
+                    if (ReferenceEquals(line.File, _lastFile) && line.Start == _lastEnd && _entries.Last?.Value.Notice is null)
+                    {
+                        _lastEnd = line.End;
+                        return;
+                    }
+                    Append(new Entry(line.Seq, line.TimestampMs, line.File, line.Start, null));
+                    _lastFile = line.File;
+                    _lastEnd = line.End;
+                    break;
+                case SourceNotice notice:
+                    if (notice.Kind == NoticeKind.Truncated && notice.Identity is { } id) _truncatedBefore[id] = notice.Seq;
+                    Append(new Entry(notice.Seq, notice.TimestampMs, null, 0, notice));
+                    _lastFile = null;
+                    _lastEnd = -1;
+                    break;
+            }
+        }
+    }
+
+    private void Append(Entry entry)
+    {
+        _entries.AddLast(entry);
+        while (_entries.Count > _maxEntries) _entries.RemoveFirst();
+    }
+
+    /// <summary>
+    /// Records <paramref name="fromSeq"/> to <paramref name="toSeq"/> as they were, read back from the files,
+    /// with <see cref="SequenceGap"/>s where they cannot be.
+    /// </summary>
+    public List<SourceRecord> Replay(long fromSeq, long toSeq, long nowMs)
+    {
+        var output = new List<SourceRecord>();
+        if (fromSeq > toSeq) return output;
+        List<(Entry Entry, long LastSeq)> segments;
+        Dictionary<FileIdentity, long> truncated;
+        lock (_lock)
+        {
+            segments = [];
+            var node = _entries.First;
+            while (node is not null)
+            {
+                var last = node.Next?.Value.FirstSeq - 1 ?? _lastSeq;
+                if (last >= fromSeq && node.Value.FirstSeq <= toSeq) segments.Add((node.Value, last));
+                node = node.Next;
+            }
+            truncated = new Dictionary<FileIdentity, long>(_truncatedBefore);
+            var oldest = _entries.First?.Value.FirstSeq ?? _lastSeq + 1;
+            if (fromSeq < oldest) output.Add(new SequenceGap(fromSeq, Math.Min(toSeq, oldest - 1), GapReason.Expired, nowMs));
+        }
+
+        foreach (var (entry, lastSeq) in segments)
+        {
+            var first = Math.Max(fromSeq, entry.FirstSeq);
+            var last = Math.Min(toSeq, lastSeq);
+            if (entry.Notice is { } notice)
+            {
+                output.Add(notice);
+                continue;
+            }
+            var file = entry.File!;
+            if (truncated.TryGetValue(file.Identity, out var truncatedAt) && truncatedAt > entry.FirstSeq)
+            {
+                output.Add(new SequenceGap(first, last, GapReason.Truncated, nowMs));
+                continue;
+            }
+            var read = ReadLines(file, entry.Start, entry.FirstSeq, first, last, entry.TimestampMs, output);
+            if (read < last) output.Add(new SequenceGap(Math.Max(first, read + 1), last, GapReason.FileGone, nowMs));
+        }
+        return output;
+    }
+
+    /// <summary>Reads the segment's lines from its file; returns the last sequence number produced (or first - 1).</summary>
+    private long ReadLines(FileRef file, long start, long firstSeq, long from, long to, long timestampMs, List<SourceRecord> output)
+    {
+        var path = Locate(file);
+        if (path is null) return from - 1;
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            // The identity could have changed between locating and opening the file.
+            if (FileStat.OfHandle(handle, path)?.Identity != file.Identity) return from - 1;
+            var splitter = new LineSplitter(maxLineBytes, start);
+            var lines = new List<SplitLine>();
+            var buffer = new byte[64 * 1024];
+            var seq = firstSeq;
+            var offset = start;
+            var produced = from - 1;
+            while (seq <= to)
+            {
+                var n = RandomAccess.Read(handle, buffer, offset);
+                if (n == 0) splitter.FlushPartial(lines);
+                else splitter.Push(buffer.AsSpan(0, n), lines);
+                offset += n;
+                foreach (var line in lines)
+                {
+                    if (seq >= from && seq <= to)
+                    {
+                        output.Add(new LogLine(line.Utf8, file, line.Start, line.End, timestampMs) { Seq = seq });
+                        produced = seq;
+                    }
+                    seq++;
+                }
+                lines.Clear();
+                if (n == 0) break;
+            }
+            return produced;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return from - 1;
+        }
+    }
+
+    private static string? Locate(FileRef file)
+    {
+        if (FileStat.OfPath(file.Path)?.Identity == file.Identity) return file.Path;
+        var directory = System.IO.Path.GetDirectoryName(file.Path);
+        if (directory is null || !Directory.Exists(directory)) return null;
+        try
+        {
+            foreach (var candidate in Directory.EnumerateFiles(directory))
+            {
+                if (FileStat.OfPath(candidate)?.Identity == file.Identity) return candidate;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return null;
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace TailHub.Sources;
+
+/// <summary>
+/// One open file and how far it has been read. The handle stays valid after the file is renamed or deleted,
+/// which is what lets a rotated file be read to its very end.
+/// </summary>
+public sealed class FileFollower : IDisposable
+{
+    private readonly SafeFileHandle _handle;
+
+    private FileFollower(SafeFileHandle handle, FileRef file, LineSplitter splitter)
+    {
+        _handle = handle;
+        File = file;
+        Splitter = splitter;
+    }
+
+    public FileRef File { get; private set; }
+    public LineSplitter Splitter { get; }
+
+    /// <summary>Next byte to read.</summary>
+    public long Offset => Splitter.Position;
+
+    /// <summary>When this file last gave new bytes (for the grace period of rotated files).</summary>
+    public DateTimeOffset LastGrowth { get; set; }
+
+    /// <summary>
+    /// Opens <paramref name="path"/>. With <paramref name="tailLines"/> set, reading starts at the beginning of the
+    /// file's last <paramref name="tailLines"/> lines, like <c>tail -n</c>; otherwise at byte 0.
+    /// Returns null when the file does not exist.
+    /// </summary>
+    public static FileFollower? Open(string path, int maxLineBytes, int? tailLines, DateTimeOffset now)
+    {
+        SafeFileHandle handle;
+        try
+        {
+            handle = System.IO.File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+
+        var stat = FileStat.OfHandle(handle, path);
+        if (stat is null)
+        {
+            handle.Dispose();
+            return null;
+        }
+        var start = tailLines is { } n ? StartOfLastLines(handle, stat.Value.Size, n) : 0;
+        return new FileFollower(handle, new FileRef(path, stat.Value.Identity), new LineSplitter(maxLineBytes, start)) { LastGrowth = now };
+    }
+
+    /// <summary>Reads what the file holds past <see cref="Offset"/>, at most <paramref name="buffer"/>'s length.</summary>
+    public int Read(byte[] buffer, List<SplitLine> lines)
+    {
+        var n = RandomAccess.Read(_handle, buffer, Offset);
+        if (n > 0) Splitter.Push(buffer.AsSpan(0, n), lines);
+        return n;
+    }
+
+    /// <summary>The file's size now, through the handle (the path may name another file by now).</summary>
+    public long CurrentSize() => FileStat.OfHandle(_handle, File.Path)?.Size ?? RandomAccess.GetLength(_handle);
+
+    /// <summary>Follows the same file under a new name (a rename inside a glob source).</summary>
+    public void Renamed(string newPath) => File = File with { Path = newPath };
+
+    public void Dispose() => _handle.Dispose();
+
+    /// <summary>Offset of the start of the last <paramref name="lines"/> lines, scanning backwards in blocks.</summary>
+    internal static long StartOfLastLines(SafeFileHandle handle, long size, int lines)
+    {
+        if (lines <= 0 || size == 0) return size;
+        var buffer = new byte[64 * 1024];
+        var end = size;
+        var newlines = 0;
+        // A final newline ends the last line; it does not start another one.
+        var skipFinal = true;
+        while (end > 0)
+        {
+            var start = Math.Max(0, end - buffer.Length);
+            var count = (int)(end - start);
+            var read = RandomAccess.Read(handle, buffer.AsSpan(0, count), start);
+            if (read < count) return start + read; // The file shrank under us: start from what is certainly there.
+            var span = buffer.AsSpan(0, count);
+            for (var i = span.Length - 1; i >= 0; i--)
+            {
+                if (span[i] != (byte)'\n') continue;
+                if (skipFinal && start + i == size - 1) { skipFinal = false; continue; }
+                skipFinal = false;
+                if (++newlines == lines) return start + i + 1;
+            }
+            skipFinal = false;
+            end = start;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,334 @@
+using System.Threading.Channels;
+using TailHub.Configuration;
+
+namespace TailHub.Sources;
+
+/// <summary>
+/// Follows every file a source's path names, in one loop per source, and writes what it reads, in order, to the
+/// source's channel. Per watched path it is a small state machine:
+/// <list type="bullet">
+/// <item>no file: waiting (said once), until one appears, which is then read from its start;</item>
+/// <item>same file grew: read the new bytes;</item>
+/// <item>same file shrank below the offset (truncate, copytruncate): flush the held partial line, say so, restart at 0;</item>
+/// <item>the path names another file (rename + create, delete + re-create, a swapped symlink): read the old file to
+/// its end, say so, and start the new one at 0. The old file keeps being read for <see cref="TailHubOptions.RotatedFileGrace"/>
+/// after its last growth, for writers that reopen late, then its partial last line is flushed;</item>
+/// <item>the file vanished: read it to its end through the open handle, then wait as above.</item>
+/// </list>
+/// A partial last line is held until its newline; it is emitted without one only when its file can no longer grow
+/// (rotated away past the grace period, truncated, deleted).
+/// Files that exist at start-up are followed from their end, with their last <see cref="TailHubOptions.InitialLines"/> lines.
+/// </summary>
+public sealed class FileTailer
+{
+    private const int ReadBufferBytes = 256 * 1024;
+
+    private readonly string _name;
+    private readonly SourcePath _path;
+    private readonly TailHubOptions _options;
+    private readonly ChannelWriter<SourceRecord[]> _output;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, WatchedPath> _paths = new(StringComparer.Ordinal);
+    private readonly byte[] _buffer = new byte[ReadBufferBytes];
+    private readonly List<SplitLine> _split = [];
+    private readonly List<SourceRecord> _pending = [];
+    private long _linesRead;
+    private long _bytesRead;
+    private string? _lastError;
+
+    public FileTailer(string name, SourcePath path, TailHubOptions options, ChannelWriter<SourceRecord[]> output, TimeProvider time, ILogger logger)
+    {
+        _name = name;
+        _path = path;
+        _options = options;
+        _output = output;
+        _time = time;
+        _logger = logger;
+    }
+
+    public SourceStatus Status { get; private set; } = SourceStatus.Starting;
+    public long LinesRead => Interlocked.Read(ref _linesRead);
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    private sealed class WatchedPath(string path)
+    {
+        public string Path { get; } = path;
+        public FileFollower? Current { get; set; }
+        public List<FileFollower> Retiring { get; } = [];
+        public bool SaidWaiting { get; set; }
+        public bool SaidError { get; set; }
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var signal = new FileChangeSignal(_time, _options.PollInterval, recursive: _path.IsGlob && _path.Glob!.Contains('/'), _logger);
+        var first = true;
+        try
+        {
+            while (true)
+            {
+                signal.Watch(DirectoriesToWatch());
+                Discover(first);
+                foreach (var watched in _paths.Values.ToList())
+                {
+                    await StepAsync(watched, cancellationToken);
+                }
+                DropFinishedPaths();
+                UpdateStatus();
+                first = false;
+                await signal.WaitAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            foreach (var watched in _paths.Values)
+            {
+                watched.Current?.Dispose();
+                foreach (var r in watched.Retiring) r.Dispose();
+            }
+        }
+    }
+
+    private IEnumerable<string> DirectoriesToWatch()
+    {
+        yield return _path.BaseDirectory;
+        // Writes through a symlink land in its target's directory, which the path's own watcher does not see.
+        foreach (var watched in _paths.Values)
+        {
+            if (watched.Current is null) continue;
+            var target = ResolveLinkTarget(watched.Path);
+            if (target is not null && System.IO.Path.GetDirectoryName(target) is { } dir && dir != _path.BaseDirectory) yield return dir;
+        }
+    }
+
+    private static string? ResolveLinkTarget(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            return info.LinkTarget is null ? null : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    private void Discover(bool atStartup)
+    {
+        if (_path.SingleFile is { } single)
+        {
+            if (!_paths.ContainsKey(single)) _paths[single] = new WatchedPath(single) { SaidWaiting = false };
+            if (atStartup) OpenAtStartup(_paths[single]);
+            return;
+        }
+        foreach (var file in _path.ExistingFiles())
+        {
+            if (_paths.ContainsKey(file)) continue;
+            var watched = new WatchedPath(file);
+            _paths[file] = watched;
+            if (atStartup) OpenAtStartup(watched);
+            else AdoptRenamedOrOpen(watched);
+        }
+    }
+
+    private void OpenAtStartup(WatchedPath watched)
+    {
+        try
+        {
+            watched.Current = FileFollower.Open(watched.Path, _options.MaxLineBytes, _options.InitialLines, _time.GetUtcNow());
+            if (watched.Current is not null) Say(NoticeKind.Following, watched.Path, $"following {watched.Path}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            SayError(watched, e);
+        }
+    }
+
+    /// <summary>A new name in a glob source may be a file already followed under another name: keep reading it, never twice.</summary>
+    private void AdoptRenamedOrOpen(WatchedPath watched)
+    {
+        var stat = FileStat.OfPath(watched.Path);
+        if (stat is { } s)
+        {
+            foreach (var other in _paths.Values)
+            {
+                var match = other.Retiring.FirstOrDefault(f => f.File.Identity == s.Identity);
+                if (match is null) continue;
+                other.Retiring.Remove(match);
+                match.Renamed(watched.Path);
+                watched.Current = match;
+                return;
+            }
+        }
+        OpenFromStart(watched);
+    }
+
+    private void OpenFromStart(WatchedPath watched)
+    {
+        try
+        {
+            watched.Current = FileFollower.Open(watched.Path, _options.MaxLineBytes, tailLines: null, _time.GetUtcNow());
+            if (watched.Current is not null)
+            {
+                watched.SaidWaiting = false;
+                watched.SaidError = false;
+                Say(NoticeKind.Following, watched.Path, $"following {watched.Path}");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            SayError(watched, e);
+        }
+    }
+
+    private async Task StepAsync(WatchedPath watched, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (watched.Current is { } current)
+            {
+                await ReadToEndAsync(current, cancellationToken);
+                var stat = FileStat.OfPath(watched.Path);
+                if (stat is null)
+                {
+                    Retire(watched, NoticeKind.Deleted, $"{watched.Path} was deleted; waiting for it to come back");
+                }
+                else if (stat.Value.Identity != current.File.Identity)
+                {
+                    Retire(watched, NoticeKind.Rotated, $"{watched.Path} was rotated; following the new file");
+                    OpenFromStart(watched);
+                }
+                else if (current.CurrentSize() < current.Offset)
+                {
+                    FlushPartial(current);
+                    current.Splitter.Reset(0);
+                    Say(NoticeKind.Truncated, watched.Path, $"{watched.Path} was truncated; reading from its start", current.File.Identity);
+                    await ReadToEndAsync(current, cancellationToken);
+                }
+            }
+            else if (File.Exists(watched.Path))
+            {
+                OpenFromStart(watched);
+            }
+            else if (!watched.SaidWaiting && _path.SingleFile is not null)
+            {
+                watched.SaidWaiting = true;
+                Say(NoticeKind.Waiting, watched.Path, $"waiting for {watched.Path} to exist");
+            }
+
+            // A file opened above (new, re-created, after rotation) is read now, not at the next wake-up.
+            if (watched.Current is { } opened) await ReadToEndAsync(opened, cancellationToken);
+
+            foreach (var old in watched.Retiring.ToList())
+            {
+                await ReadToEndAsync(old, cancellationToken);
+                if (_time.GetUtcNow() - old.LastGrowth >= _options.RotatedFileGrace)
+                {
+                    FlushPartial(old);
+                    old.Dispose();
+                    watched.Retiring.Remove(old);
+                }
+            }
+            watched.SaidError = false;
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await FlushAsync(cancellationToken);
+            SayError(watched, e);
+            await FlushAsync(cancellationToken);
+        }
+    }
+
+    private void Retire(WatchedPath watched, NoticeKind kind, string message)
+    {
+        var current = watched.Current!;
+        watched.Current = null;
+        watched.Retiring.Add(current);
+        watched.SaidWaiting = kind == NoticeKind.Deleted;
+        Say(kind, watched.Path, message, current.File.Identity);
+    }
+
+    private void DropFinishedPaths()
+    {
+        if (_path.SingleFile is not null) return;
+        foreach (var watched in _paths.Values.ToList())
+        {
+            if (watched.Current is null && watched.Retiring.Count == 0 && !File.Exists(watched.Path)) _paths.Remove(watched.Path);
+        }
+    }
+
+    private async Task ReadToEndAsync(FileFollower follower, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var n = follower.Read(_buffer, _split);
+            if (n == 0) return;
+            follower.LastGrowth = _time.GetUtcNow();
+            Interlocked.Add(ref _bytesRead, n);
+            TakeLines(follower);
+            // Hand over a full buffer's worth at a time: a long catch-up read streams instead of piling up.
+            await FlushAsync(cancellationToken);
+        }
+    }
+
+    private void FlushPartial(FileFollower follower)
+    {
+        if (follower.Splitter.FlushPartial(_split)) TakeLines(follower);
+    }
+
+    private void TakeLines(FileFollower follower)
+    {
+        if (_split.Count == 0) return;
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var line in _split) _pending.Add(new LogLine(line.Utf8, follower.File, line.Start, line.End, now));
+        Interlocked.Add(ref _linesRead, _split.Count);
+        _split.Clear();
+    }
+
+    private void Say(NoticeKind kind, string path, string message, FileIdentity? identity = null)
+    {
+        _pending.Add(new SourceNotice(kind, path, message, _time.GetUtcNow().ToUnixTimeMilliseconds(), identity));
+        _logger.LogInformation("Source {Source}: {Notice} {Path}: {Message}", _name, kind, path, message);
+    }
+
+    private void SayError(WatchedPath watched, Exception e)
+    {
+        _lastError = $"{watched.Path}: {e.Message}";
+        if (watched.SaidError) return;
+        watched.SaidError = true;
+        _pending.Add(new SourceNotice(NoticeKind.Error, watched.Path, $"cannot read {watched.Path}: {e.Message}", _time.GetUtcNow().ToUnixTimeMilliseconds()));
+        _logger.LogWarning("Source {Source}: cannot read {Path}: {Error}", _name, watched.Path, e.Message);
+    }
+
+    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0) return;
+        var chunk = _pending.ToArray();
+        _pending.Clear();
+        await _output.WriteAsync(chunk, cancellationToken);
+    }
+
+    private void UpdateStatus()
+    {
+        var files = new List<FollowedFile>();
+        var anyError = false;
+        foreach (var watched in _paths.Values)
+        {
+            if (watched.Current is { } c) files.Add(new FollowedFile(c.File.Path, c.Offset, c.File.Identity.ToString(), false));
+            foreach (var r in watched.Retiring) files.Add(new FollowedFile(r.File.Path, r.Offset, r.File.Identity.ToString(), true));
+            anyError |= watched.SaidError;
+        }
+        var state = anyError ? SourceState.Error : files.Any(f => !f.Rotated) ? SourceState.Following : SourceState.Waiting;
+        var message = state switch
+        {
+            SourceState.Error => _lastError,
+            SourceState.Waiting => $"waiting for {_path}",
+            _ => null,
+        };
+        if (Status.State != state || Status.Message != message || !Status.Files.SequenceEqual(files)) Status = new SourceStatus(state, files, message);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text;
+
+namespace TailHub.Sources;
+
+/// <summary>A file as TailHub saw it: the path it was opened by and its identity.</summary>
+public sealed record FileRef(string Path, FileIdentity Identity);
+
+/// <summary>
+/// Something a source emits, in order: a line or a notice. The pipeline gives each record its sequence number,
+/// so lines and notices share one order per source and a viewer can resume exactly between them.
+/// </summary>
+public abstract class SourceRecord(long timestampMs)
+{
+    /// <summary>Position in the source's sequence, 1-based; assigned once by the pipeline.</summary>
+    public long Seq { get; internal set; }
+
+    /// <summary>When TailHub read it (Unix milliseconds).</summary>
+    public long TimestampMs { get; } = timestampMs;
+}
+
+/// <summary>One line of a file, as valid UTF-8 without its terminator.</summary>
+public sealed class LogLine(byte[] utf8, FileRef file, long start, long end, long timestampMs) : SourceRecord(timestampMs)
+{
+    private string? _text;
+
+    public byte[] Utf8 { get; } = utf8;
+    public FileRef File { get; } = file;
+
+    /// <summary>Byte range of the line in <see cref="File"/>, terminator included.</summary>
+    public long Start { get; } = start;
+    public long End { get; } = end;
+
+    /// <summary>Decoded once, on first use, and shared by every viewer that needs a string (grep).</summary>
+    public string Text => _text ??= Encoding.UTF8.GetString(Utf8);
+}
+
+public enum NoticeKind
+{
+    /// <summary>A file began to be followed.</summary>
+    Following,
+    /// <summary>The watched path has no file (yet, or any more).</summary>
+    Waiting,
+    /// <summary>The path now names a different file; the old one was read to its end first.</summary>
+    Rotated,
+    /// <summary>The file shrank below what was read: reading restarts at 0.</summary>
+    Truncated,
+    /// <summary>A file stopped being followed because it was deleted.</summary>
+    Deleted,
+    /// <summary>The file could not be read.</summary>
+    Error,
+}
+
+/// <summary>A change in what a source is reading, sent to viewers as an event of its own.</summary>
+public sealed class SourceNotice(NoticeKind kind, string path, string message, long timestampMs, FileIdentity? identity = null)
+    : SourceRecord(timestampMs)
+{
+    public NoticeKind Kind { get; } = kind;
+    public string Path { get; } = path;
+    public string Message { get; } = message;
+
+    /// <summary>For <see cref="NoticeKind.Truncated"/>: the file whose earlier content is gone.</summary>
+    public FileIdentity? Identity { get; } = identity;
+}

@@ -1,0 +1,185 @@
+using System.Buffers;
+using System.Threading.Channels;
+using TailHub.Configuration;
+using TailHub.Pipeline;
+using TailHub.Sources;
+
+namespace TailHub.Streaming;
+
+/// <summary>
+/// Fans one source's records out to its viewers. Throttled on the leading edge: a record after a quiet spell goes
+/// out at once; while records keep coming they are coalesced and sent at most every <see cref="TailHubOptions.BatchInterval"/>,
+/// or sooner when a batch reaches <see cref="TailHubOptions.BatchMaxLines"/>. Each event is encoded once and the
+/// same bytes are queued to every viewer.
+/// </summary>
+public sealed class SseBroadcaster : ISequencedRecordSink
+{
+    private readonly TailHubOptions _options;
+    private readonly StreamEpoch _epoch;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly string[] _selfName;
+    private List<SourceRecord> _pending = [];
+    private List<SourceRecord> _spare = [];
+    private int _pendingLines;
+    private TaskCompletionSource _full = NewFullSignal();
+    private long _lastPublishedSeq;
+    private Viewer[] _viewers = [];
+    private long _linesSent;
+    private long _linesDropped;
+
+    public SseBroadcaster(SourceHub hub, TailHubOptions options, StreamEpoch epoch, TimeProvider time)
+    {
+        Hub = hub;
+        _options = options;
+        _epoch = epoch;
+        _time = time;
+        _selfName = [hub.Name];
+    }
+
+    public string Name => Hub.Name;
+    public SourceHub Hub { get; }
+    public int ViewerCount => Volatile.Read(ref _viewers).Length;
+    public long LastPublishedSeq => Interlocked.Read(ref _lastPublishedSeq);
+
+    /// <summary>Lines handed to viewers' queues, counted once per viewer.</summary>
+    public long LinesSent => Interlocked.Read(ref _linesSent);
+
+    /// <summary>Lines dropped from slow viewers' queues, counted once per viewer.</summary>
+    public long LinesDropped => Interlocked.Read(ref _linesDropped);
+
+    internal void CountDropped(int lines) => Interlocked.Add(ref _linesDropped, lines);
+
+    public void Publish(SourceRecord[] records)
+    {
+        lock (_lock)
+        {
+            _pending.AddRange(records);
+            _pendingLines += records.Length;
+            if (_pendingLines >= _options.BatchMaxLines) _full.TrySetResult();
+        }
+        _wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>
+    /// Adds a viewer and returns the last sequence number already published: the viewer's history must end there and
+    /// its live frames start right after, so nothing is missed or sent twice between the two.
+    /// </summary>
+    public long Subscribe(Viewer viewer)
+    {
+        lock (_lock)
+        {
+            _viewers = [.. _viewers, viewer];
+            return _lastPublishedSeq;
+        }
+    }
+
+    public void Unsubscribe(Viewer viewer)
+    {
+        lock (_lock)
+        {
+            _viewers = Array.FindAll(_viewers, v => !ReferenceEquals(v, viewer));
+        }
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var lastSend = DateTimeOffset.MinValue;
+        try
+        {
+            while (await _wake.Reader.WaitToReadAsync(cancellationToken))
+            {
+                _wake.Reader.TryRead(out _);
+                var wait = lastSend + _options.BatchInterval - _time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    // Records are still coming: coalesce until the interval is over or the batch is full.
+                    Task full;
+                    lock (_lock) full = _full.Task;
+                    await Task.WhenAny(Task.Delay(wait, _time, cancellationToken), full);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+                if (Send()) lastSend = _time.GetUtcNow();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private bool Send()
+    {
+        List<SourceRecord> records;
+        Viewer[] viewers;
+        lock (_lock)
+        {
+            if (_pending.Count == 0) return false;
+            records = _pending;
+            _pending = _spare;
+            _spare = records;
+            _pendingLines = 0;
+            if (_full.Task.IsCompleted) _full = NewFullSignal();
+            _lastPublishedSeq = records[^1].Seq;
+            viewers = _viewers;
+        }
+        foreach (var frame in Encode(records))
+        {
+            foreach (var viewer in viewers) viewer.Offer(frame);
+            Interlocked.Add(ref _linesSent, (long)frame.LineCount * viewers.Length);
+        }
+        records.Clear();
+        return true;
+    }
+
+    /// <summary>Splits records into events: runs of lines (at most BatchMaxLines each) and one event per notice.</summary>
+    public IEnumerable<SseFrame> Encode(IReadOnlyList<SourceRecord> records)
+    {
+        var frames = new List<SseFrame>();
+        var run = new List<LogLine>();
+        foreach (var record in records)
+        {
+            switch (record)
+            {
+                case LogLine line:
+                    run.Add(line);
+                    if (run.Count >= _options.BatchMaxLines) FlushRun();
+                    break;
+                case SourceNotice notice:
+                    FlushRun();
+                    frames.Add(Encode(notice.Seq, notice.Seq, 0, null, b => SseFormat.WriteNotice(b, Name, notice)));
+                    break;
+                case SequenceGap gap:
+                    FlushRun();
+                    frames.Add(Encode(gap.From, gap.To, 0, null, b => SseFormat.WriteGap(b, Name, gap.From, gap.To, gap.Reason)));
+                    break;
+            }
+        }
+        FlushRun();
+        return frames;
+
+        void FlushRun()
+        {
+            if (run.Count == 0) return;
+            var lines = run.ToArray();
+            run.Clear();
+            frames.Add(Encode(lines[0].Seq, lines[^1].Seq, lines.Length, lines, b => SseFormat.WriteLines(b, Name, lines)));
+        }
+    }
+
+    private SseFrame Encode(long firstSeq, long lastSeq, int lineCount, LogLine[]? lines, Action<IBufferWriter<byte>> write)
+    {
+        lock (_buffer)
+        {
+            _buffer.ResetWrittenCount();
+            Span<long> position = [lastSeq];
+            SseFormat.WriteId(_buffer, _epoch.Value, _selfName, position);
+            var idLength = _buffer.WrittenCount;
+            write(_buffer);
+            return new SseFrame(this, firstSeq, lastSeq, lineCount, _buffer.WrittenSpan.ToArray(), idLength, lines);
+        }
+    }
+
+    private static TaskCompletionSource NewFullSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

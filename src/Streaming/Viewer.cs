@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+
+namespace TailHub.Streaming;
+
+/// <summary>
+/// One connected viewer: the sources it watches, its position in each, an optional server-side filter, and a
+/// bounded queue of frames. Publishing to it never waits: when the queue is full its oldest frames are dropped
+/// and remembered as a gap, so a slow viewer costs nobody else time and the server no unbounded memory.
+/// </summary>
+public sealed class Viewer
+{
+    private readonly Channel<SseFrame> _queue;
+    private readonly Lock _gapLock = new();
+    private readonly (long From, long To)[] _droppedRanges;
+    private long _lastWriteTicks;
+    private long _droppedLines;
+
+    public Viewer(IReadOnlyList<SseBroadcaster> sources, Regex? grep, int queueFrames, long nowTicks)
+    {
+        Sources = sources;
+        SourceNames = sources.Select(s => s.Name).ToArray();
+        Positions = new long[sources.Count];
+        Grep = grep;
+        _droppedRanges = new (long, long)[sources.Count];
+        _lastWriteTicks = nowTicks;
+        _queue = Channel.CreateBounded<SseFrame>(
+            new BoundedChannelOptions(queueFrames)
+            {
+                FullMode = BoundedChannelFullMode.DropOldest,
+                SingleReader = true,
+            },
+            OnDropped);
+    }
+
+    public IReadOnlyList<SseBroadcaster> Sources { get; }
+    public IReadOnlyList<string> SourceNames { get; }
+
+    /// <summary>Last sequence number delivered, per source (same order as <see cref="Sources"/>).</summary>
+    public long[] Positions { get; }
+
+    public Regex? Grep { get; }
+    public ChannelReader<SseFrame> Frames => _queue.Reader;
+
+    /// <summary>Lines this viewer lost by being too slow.</summary>
+    public long DroppedLines => Interlocked.Read(ref _droppedLines);
+
+    public long LastWriteTicks
+    {
+        get => Interlocked.Read(ref _lastWriteTicks);
+        set => Interlocked.Exchange(ref _lastWriteTicks, value);
+    }
+
+    public int IndexOf(SseBroadcaster source)
+    {
+        for (var i = 0; i < Sources.Count; i++) if (ReferenceEquals(Sources[i], source)) return i;
+        return -1;
+    }
+
+    /// <summary>Queues a frame without ever waiting.</summary>
+    public void Offer(SseFrame frame) => _queue.Writer.TryWrite(frame);
+
+    /// <summary>The viewer left: publishers stop queueing, the writer loop ends.</summary>
+    public void Complete() => _queue.Writer.TryComplete();
+
+    private void OnDropped(SseFrame frame)
+    {
+        if (frame.Source is null) return; // a heartbeat: nothing lost
+        var index = IndexOf(frame.Source);
+        if (index < 0) return;
+        Interlocked.Add(ref _droppedLines, frame.LineCount);
+        frame.Source.CountDropped(frame.LineCount);
+        lock (_gapLock)
+        {
+            var (from, to) = _droppedRanges[index];
+            _droppedRanges[index] = from == 0 ? (frame.FirstSeq, frame.LastSeq) : (Math.Min(from, frame.FirstSeq), Math.Max(to, frame.LastSeq));
+        }
+    }
+
+    /// <summary>Takes the ranges dropped since the last call, per source index.</summary>
+    public bool TryTakeGap(out int sourceIndex, out long from, out long to)
+    {
+        lock (_gapLock)
+        {
+            for (var i = 0; i < _droppedRanges.Length; i++)
+            {
+                if (_droppedRanges[i].From == 0) continue;
+                (from, to) = _droppedRanges[i];
+                _droppedRanges[i] = default;
+                sourceIndex = i;
+                return true;
+            }
+        }
+        sourceIndex = -1;
+        from = to = 0;
+        return false;
+    }
+
+}

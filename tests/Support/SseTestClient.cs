@@ -1,0 +1,127 @@
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace TailHub.Tests.Support;
+
+/// <summary>One SSE event as a test sees it.</summary>
+public sealed record SseEvent(string Type, string Data, string? Id)
+{
+    public JsonElement Json => JsonDocument.Parse(Data).RootElement;
+
+    /// <summary>The (seq, text) pairs of a lines event.</summary>
+    public IEnumerable<(long Seq, string Text)> Lines =>
+        Json.TryGetProperty("lines", out var lines)
+            ? lines.EnumerateArray().Select(l => (l.GetProperty("seq").GetInt64(), l.GetProperty("text").GetString()!))
+            : [];
+}
+
+/// <summary>
+/// A real SSE client (System.Net.ServerSentEvents.SseParser over HttpClient) that collects events as they arrive,
+/// so tests can wait for what they expect instead of sleeping.
+/// </summary>
+public sealed class SseTestClient : IAsyncDisposable
+{
+    private readonly HttpClient _http;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Channel<SseEvent> _events = Channel.CreateUnbounded<SseEvent>();
+    private readonly Task _reader;
+
+    private SseTestClient(HttpClient http, HttpResponseMessage response)
+    {
+        _http = http;
+        Response = response;
+        _reader = Task.Run(ReadAsync);
+    }
+
+    public HttpResponseMessage Response { get; }
+
+    /// <summary>The id of the last event received (what a browser would send as Last-Event-ID).</summary>
+    public string? LastEventId { get; private set; }
+
+    public static async Task<SseTestClient> ConnectAsync(Uri baseAddress, string pathAndQuery, string? lastEventId = null)
+    {
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (lastEventId is not null) request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        return new SseTestClient(http, response);
+    }
+
+    private async Task ReadAsync()
+    {
+        try
+        {
+            await using var stream = await Response.Content.ReadAsStreamAsync(_stop.Token);
+            var parser = SseParser.Create(stream);
+            await foreach (var item in parser.EnumerateAsync(_stop.Token))
+            {
+                LastEventId = parser.LastEventId;
+                await _events.Writer.WriteAsync(new SseEvent(item.EventType, item.Data, parser.LastEventId));
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
+        {
+        }
+        finally
+        {
+            _events.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>The next event, or a timeout failure.</summary>
+    public async Task<SseEvent> NextAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        try
+        {
+            return await _events.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("no SSE event arrived in time");
+        }
+    }
+
+    /// <summary>Reads events until <paramref name="count"/> lines of <paramref name="source"/> have arrived; returns every event read.</summary>
+    public async Task<List<SseEvent>> ReadUntilLinesAsync(string source, int count, TimeSpan? timeout = null)
+    {
+        var events = new List<SseEvent>();
+        var lines = 0;
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (lines < count)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException($"got {lines} of {count} lines of '{source}'");
+            var e = await NextAsync(left);
+            events.Add(e);
+            if (e.Type == source) lines += e.Lines.Count();
+        }
+        return events;
+    }
+
+    /// <summary>Reads events until one of type <paramref name="type"/> arrives; returns every event read, that one last.</summary>
+    public async Task<List<SseEvent>> ReadUntilAsync(string type, TimeSpan? timeout = null)
+    {
+        var events = new List<SseEvent>();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException($"no '{type}' event arrived");
+            var e = await NextAsync(left);
+            events.Add(e);
+            if (e.Type == type) return events;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        Response.Dispose();
+        _http.Dispose();
+        try { await _reader; } catch { }
+        _stop.Dispose();
+    }
+}

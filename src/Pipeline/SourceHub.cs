@@ -28,7 +28,8 @@ public sealed class SourceHub
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
-            SingleWriter = true,
+            // The tailer writes lines; a source with more to say (a Jenkins follower's build status) writes notices too.
+            SingleWriter = false,
         });
         Backlog = new BacklogRing(backlogLines);
         Journal = new SourceJournal(journalEntries, maxLineBytes);

@@ -8,7 +8,13 @@ namespace TailHub.Sources;
 /// </summary>
 public sealed class FileFollower : IDisposable
 {
+    private const int FingerprintBytes = 64;
+
     private readonly SafeFileHandle _handle;
+    // The last bytes read before Offset: if they change, the file was truncated and refilled past our offset
+    // between two looks (copytruncate under a busy writer), which its size alone cannot show.
+    private readonly byte[] _fingerprint = new byte[FingerprintBytes];
+    private int _fingerprintLength;
 
     private FileFollower(SafeFileHandle handle, FileRef file, LineSplitter splitter)
     {
@@ -55,8 +61,46 @@ public sealed class FileFollower : IDisposable
     public int Read(byte[] buffer, List<SplitLine> lines)
     {
         var n = RandomAccess.Read(_handle, buffer, Offset);
-        if (n > 0) Splitter.Push(buffer.AsSpan(0, n), lines);
+        if (n > 0)
+        {
+            Splitter.Push(buffer.AsSpan(0, n), lines);
+            Remember(buffer.AsSpan(0, n));
+        }
         return n;
+    }
+
+    private void Remember(ReadOnlySpan<byte> read)
+    {
+        if (read.Length >= FingerprintBytes)
+        {
+            read[^FingerprintBytes..].CopyTo(_fingerprint);
+            _fingerprintLength = FingerprintBytes;
+            return;
+        }
+        var keep = Math.Min(_fingerprintLength, FingerprintBytes - read.Length);
+        _fingerprint.AsSpan(_fingerprintLength - keep, keep).CopyTo(_fingerprint);
+        read.CopyTo(_fingerprint.AsSpan(keep));
+        _fingerprintLength = keep + read.Length;
+    }
+
+    /// <summary>
+    /// True when the file no longer holds what was read: it is shorter than the offset, or the bytes just before the
+    /// offset differ from those read there.
+    /// </summary>
+    public bool WasReplaced()
+    {
+        if (CurrentSize() < Offset) return true;
+        if (_fingerprintLength == 0) return false;
+        Span<byte> now = stackalloc byte[FingerprintBytes];
+        var n = RandomAccess.Read(_handle, now[.._fingerprintLength], Offset - _fingerprintLength);
+        return n != _fingerprintLength || !now[..n].SequenceEqual(_fingerprint.AsSpan(0, _fingerprintLength));
+    }
+
+    /// <summary>Starts over at byte 0 of the same file (after a truncation).</summary>
+    public void Restart()
+    {
+        Splitter.Reset(0);
+        _fingerprintLength = 0;
     }
 
     /// <summary>The file's size now, through the handle (the path may name another file by now).</summary>

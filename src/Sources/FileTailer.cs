@@ -190,6 +190,13 @@ public sealed class FileTailer
         {
             if (watched.Current is { } current)
             {
+                // Before reading: bytes read after a truncation-and-refill would be the middle of new content.
+                if (current.WasReplaced())
+                {
+                    FlushPartial(current);
+                    current.Restart();
+                    Say(NoticeKind.Truncated, watched.Path, $"{watched.Path} was truncated; reading from its start", current.File.Identity);
+                }
                 await ReadToEndAsync(current, cancellationToken);
                 var stat = FileStat.OfPath(watched.Path);
                 if (stat is null)
@@ -200,13 +207,6 @@ public sealed class FileTailer
                 {
                     Retire(watched, NoticeKind.Rotated, $"{watched.Path} was rotated; following the new file");
                     OpenFromStart(watched);
-                }
-                else if (current.CurrentSize() < current.Offset)
-                {
-                    FlushPartial(current);
-                    current.Splitter.Reset(0);
-                    Say(NoticeKind.Truncated, watched.Path, $"{watched.Path} was truncated; reading from its start", current.File.Identity);
-                    await ReadToEndAsync(current, cancellationToken);
                 }
             }
             else if (File.Exists(watched.Path))

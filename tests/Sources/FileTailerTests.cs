@@ -1,0 +1,233 @@
+using TailHub.Sources;
+using TailHub.Tests.Support;
+
+namespace TailHub.Tests.Sources;
+
+/// <summary>The tailer against real files, rotated for real, while a writer keeps appending numbered lines.</summary>
+public sealed class FileTailerTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string P(string name) => _folder.PathOf(name);
+
+    private static List<string> Numbered(int from, int to) => Enumerable.Range(from, to - from + 1).Select(i => $"line {i}").ToList();
+
+    /// <summary>Writes lines from..to, yielding now and then so the tailer reads in between.</summary>
+    private static async Task WriteNumberedAsync(LogWriter writer, int from, int to)
+    {
+        for (var i = from; i <= to; i++)
+        {
+            writer.WriteLine($"line {i}");
+            if (i % 25 == 0) await Task.Delay(1);
+        }
+    }
+
+    [Fact]
+    public async Task An_existing_file_is_followed_from_its_end_with_its_last_lines_as_context()
+    {
+        await File.WriteAllLinesAsync(P("app.log"), Numbered(1, 500));
+        await using var tailer = new TailerHarness("app.log", _folder, o => o.InitialLines = 10);
+        await tailer.WaitForLinesAsync(10);
+
+        using var writer = new LogWriter(P("app.log"));
+        writer.WriteLine("line 501");
+        await tailer.WaitForLinesAsync(11);
+
+        Assert.Equal(Numbered(491, 501), tailer.Lines);
+    }
+
+    [Fact]
+    public async Task Appended_lines_are_emitted_in_order_exactly_once()
+    {
+        using var writer = new LogWriter(P("app.log"));
+        await using var tailer = new TailerHarness("app.log", _folder);
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+
+        await WriteNumberedAsync(writer, 1, 2000);
+        await tailer.WaitForLinesAsync(2000);
+
+        Assert.Equal(Numbered(1, 2000), tailer.Lines);
+    }
+
+    [Fact]
+    public async Task Rename_and_create_rotation_reads_the_old_file_to_its_end_then_the_new_one()
+    {
+        var writer = new LogWriter(P("app.log"));
+        await using var tailer = new TailerHarness("app.log", _folder);
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+
+        await WriteNumberedAsync(writer, 1, 300);
+        File.Move(P("app.log"), P("app.log.1"));
+        // Like a real service, the writer keeps writing to the renamed file until it is told to reopen.
+        await WriteNumberedAsync(writer, 301, 320);
+        writer.Reopen();
+        await WriteNumberedAsync(writer, 321, 600);
+        writer.Dispose();
+
+        await tailer.WaitForLinesAsync(600);
+        Assert.Equal(Numbered(1, 600), tailer.Lines.Order(new NumberedLineOrder()).ToList());
+        Assert.Equal(600, tailer.Lines.Distinct().Count());
+        Assert.Contains(tailer.Notices, n => n.Kind == NoticeKind.Rotated);
+    }
+
+    [Fact]
+    public async Task Lines_the_writer_adds_to_a_rotated_file_within_the_grace_period_are_not_lost()
+    {
+        var writer = new LogWriter(P("app.log"));
+        await using var tailer = new TailerHarness("app.log", _folder, o => o.RotatedFileGrace = TimeSpan.FromSeconds(3));
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+
+        writer.WriteLine("before rotation");
+        File.Move(P("app.log"), P("app.log.1"));
+        File.WriteAllText(P("app.log"), "first of the new file\n");
+        await tailer.WaitUntilAsync(h => h.Lines.Contains("first of the new file"), "the new file's first line");
+
+        writer.WriteLine("late line in the old file");
+        writer.Dispose();
+
+        await tailer.WaitUntilAsync(h => h.Lines.Contains("late line in the old file"), "the late line");
+        Assert.Single(tailer.Lines, "before rotation");
+    }
+
+    [Fact]
+    public async Task Copytruncate_restarts_at_zero_says_truncated_and_repeats_nothing()
+    {
+        await using var tailer = new TailerHarness("app.log", _folder);
+        File.WriteAllText(P("app.log"), "");
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+
+        // An O_APPEND writer, as loggers are: after the truncation it writes at the new end, not its old offset.
+        for (var i = 1; i <= 300; i++) File.AppendAllText(P("app.log"), $"line {i}\n");
+        await tailer.WaitForLinesAsync(300);
+        File.Copy(P("app.log"), P("app.log.1"));
+        using (var truncate = new FileStream(P("app.log"), FileMode.Open, FileAccess.Write, FileShare.ReadWrite)) truncate.SetLength(0);
+        for (var i = 301; i <= 400; i++) File.AppendAllText(P("app.log"), $"line {i}\n");
+
+        await tailer.WaitForLinesAsync(400);
+        Assert.Equal(Numbered(1, 400), tailer.Lines);
+        Assert.Contains(tailer.Notices, n => n.Kind == NoticeKind.Truncated);
+    }
+
+    [Fact]
+    public async Task A_truncated_file_refilled_past_the_old_offset_is_still_seen_as_truncated()
+    {
+        await using var tailer = new TailerHarness("app.log", _folder, o => o.PollInterval = TimeSpan.FromMinutes(5));
+        File.WriteAllText(P("app.log"), "");
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+        File.AppendAllText(P("app.log"), "old 1\nold 2\n");
+        await tailer.WaitForLinesAsync(2);
+
+        // Truncate and refill beyond the old size in one step, as a fast writer can between two looks.
+        File.WriteAllText(P("app.log"), "new 1 is longer than before\nnew 2\n");
+
+        await tailer.WaitForLinesAsync(4);
+        Assert.Equal(["old 1", "old 2", "new 1 is longer than before", "new 2"], tailer.Lines);
+        Assert.Contains(tailer.Notices, n => n.Kind == NoticeKind.Truncated);
+    }
+
+    [Fact]
+    public async Task Delete_and_recreate_reads_the_new_file_from_its_start()
+    {
+        File.WriteAllText(P("app.log"), "");
+        await using var tailer = new TailerHarness("app.log", _folder);
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+        File.AppendAllText(P("app.log"), "line 1\nline 2\n");
+        await tailer.WaitForLinesAsync(2);
+
+        File.Delete(P("app.log"));
+        await tailer.WaitForNoticeAsync(NoticeKind.Deleted);
+        File.WriteAllText(P("app.log"), "line 3\nline 4\n");
+
+        await tailer.WaitForLinesAsync(4);
+        Assert.Equal(Numbered(1, 4), tailer.Lines);
+        Assert.Equal(SourceState.Following, tailer.Tailer.Status.State);
+    }
+
+    [Fact]
+    public async Task A_file_missing_at_start_is_waited_for_and_then_read_from_its_start()
+    {
+        await using var tailer = new TailerHarness("later.log", _folder, o => o.InitialLines = 100);
+        await tailer.WaitForNoticeAsync(NoticeKind.Waiting);
+        await tailer.WaitUntilAsync(h => h.Tailer.Status.State == SourceState.Waiting, "the waiting state");
+
+        File.WriteAllText(P("later.log"), "line 1\nline 2\n");
+
+        await tailer.WaitForLinesAsync(2);
+        Assert.Equal(Numbered(1, 2), tailer.Lines);
+    }
+
+    [Fact]
+    public async Task A_swapped_symlink_is_followed_to_its_new_target()
+    {
+        File.WriteAllText(P("a.log"), "");
+        File.CreateSymbolicLink(P("current.log"), P("a.log"));
+        await using var tailer = new TailerHarness("current.log", _folder);
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+        File.AppendAllText(P("a.log"), "line 1\n");
+        await tailer.WaitForLinesAsync(1);
+
+        File.WriteAllText(P("b.log"), "line 2\n");
+        File.CreateSymbolicLink(P("current.tmp"), P("b.log"));
+        File.Move(P("current.tmp"), P("current.log"), overwrite: true);
+        await tailer.WaitForLinesAsync(2);
+        File.AppendAllText(P("b.log"), "line 3\n");
+
+        await tailer.WaitForLinesAsync(3);
+        Assert.Equal(Numbered(1, 3), tailer.Lines);
+        Assert.Contains(tailer.Notices, n => n.Kind == NoticeKind.Rotated);
+    }
+
+    [Fact]
+    public async Task A_glob_source_picks_up_a_file_that_appears_later_from_its_start()
+    {
+        File.WriteAllText(P("one.log"), "old context\n");
+        await using var tailer = new TailerHarness("*.log", _folder, o => o.InitialLines = 0);
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+
+        File.WriteAllText(P("two.log"), "first\nsecond\n");
+        File.WriteAllText(P("ignored.txt"), "not matched\n");
+
+        await tailer.WaitForLinesAsync(2);
+        Assert.Equal(["first", "second"], tailer.Lines);
+    }
+
+    [Fact]
+    public async Task A_partial_line_is_not_emitted_until_its_newline_arrives()
+    {
+        using var writer = new LogWriter(P("app.log"));
+        await using var tailer = new TailerHarness("app.log", _folder);
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+
+        writer.Write("first\nsec");
+        await tailer.WaitForLinesAsync(1);
+        writer.Write("ond\n");
+        await tailer.WaitForLinesAsync(2);
+
+        Assert.Equal(["first", "second"], tailer.Lines);
+    }
+
+    [Fact]
+    public async Task A_rotated_files_unterminated_last_line_is_emitted_once_its_grace_period_ends()
+    {
+        File.WriteAllText(P("app.log"), "");
+        await using var tailer = new TailerHarness("app.log", _folder, o => o.RotatedFileGrace = TimeSpan.FromMilliseconds(200));
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+        File.AppendAllText(P("app.log"), "done\nno newline here");
+        await tailer.WaitForLinesAsync(1);
+
+        File.Move(P("app.log"), P("app.log.1"));
+        File.WriteAllText(P("app.log"), "");
+
+        await tailer.WaitForLinesAsync(2);
+        Assert.Equal(["done", "no newline here"], tailer.Lines);
+    }
+
+    /// <summary>Orders "line N" by N, for checks where rotation may interleave an old file's tail with a new file's head.</summary>
+    private sealed class NumberedLineOrder : IComparer<string>
+    {
+        public int Compare(string? x, string? y) => N(x).CompareTo(N(y));
+        private static int N(string? s) => int.Parse(s!.AsSpan(5));
+    }
+}

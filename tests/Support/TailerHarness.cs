@@ -1,0 +1,90 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging.Abstractions;
+using TailHub.Configuration;
+using TailHub.Sources;
+
+namespace TailHub.Tests.Support;
+
+/// <summary>
+/// The real <see cref="FileTailer"/> on real files in a temporary folder, with everything it emits collected in
+/// order, so tests can wait for a condition on what was emitted rather than sleep.
+/// </summary>
+public sealed class TailerHarness : IAsyncDisposable
+{
+    private readonly Channel<SourceRecord[]> _channel = Channel.CreateBounded<SourceRecord[]>(64);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<SourceRecord> _records = [];
+    private readonly Task _tailer;
+    private readonly Task _collector;
+    private readonly SemaphoreSlim _changed = new(0);
+
+    public TailerHarness(string path, TempFolder folder, Action<TailHubOptions>? configure = null)
+    {
+        Folder = folder;
+        var options = new TailHubOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(50),
+            RotatedFileGrace = TimeSpan.FromMilliseconds(500),
+            InitialLines = 0,
+        };
+        configure?.Invoke(options);
+        Tailer = new FileTailer("test", SourcePath.Parse(path, folder.Path), options, _channel.Writer, TimeProvider.System, NullLogger.Instance);
+        _tailer = Task.Run(() => Tailer.RunAsync(_stop.Token));
+        _collector = Task.Run(CollectAsync);
+    }
+
+    public FileTailer Tailer { get; }
+    public TempFolder Folder { get; }
+
+    private async Task CollectAsync()
+    {
+        try
+        {
+            await foreach (var chunk in _channel.Reader.ReadAllAsync(_stop.Token))
+            {
+                lock (_records) _records.AddRange(chunk);
+                _changed.Release();
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    public List<SourceRecord> Records
+    {
+        get { lock (_records) return [.. _records]; }
+    }
+
+    public List<string> Lines => Records.OfType<LogLine>().Select(l => l.Text).ToList();
+
+    public List<SourceNotice> Notices => Records.OfType<SourceNotice>().ToList();
+
+    /// <summary>Waits until what was emitted satisfies <paramref name="condition"/>; fails with what was seen on timeout.</summary>
+    public async Task WaitUntilAsync(Func<TailerHarness, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (!condition(this))
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                var lines = Lines;
+                throw new TimeoutException($"timed out waiting for {what}; saw {lines.Count} lines (last: '{lines.LastOrDefault()}') and notices [{string.Join(", ", Notices.Select(n => n.Kind))}]");
+            }
+            await _changed.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    public Task WaitForLinesAsync(int count, TimeSpan? timeout = null) =>
+        WaitUntilAsync(h => h.Records.OfType<LogLine>().Count() >= count, $"{count} lines", timeout);
+
+    public Task WaitForNoticeAsync(NoticeKind kind, TimeSpan? timeout = null) =>
+        WaitUntilAsync(h => h.Notices.Any(n => n.Kind == kind), $"a {kind} notice", timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        try { await _tailer; } catch (OperationCanceledException) { }
+        try { await _collector; } catch (OperationCanceledException) { }
+        _stop.Dispose();
+    }
+}

@@ -37,7 +37,7 @@ public static class SourceEndpoints
             status.Files.Select(f => new FileView(f.Path, f.Offset, f.Identity, f.Rotated)).ToList(),
             source.Tailer.LinesRead,
             source.Tailer.BytesRead,
-            source.Hub.LastSeq,
+            source.Broadcaster.LastPublishedSeq,
             source.Broadcaster.ViewerCount,
             source.Broadcaster.LinesDropped);
     }

@@ -108,7 +108,7 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes)
     /// <summary>Reads the segment's lines from its file; returns the last sequence number produced (or first - 1).</summary>
     private long ReadLines(FileRef file, long start, long firstSeq, long from, long to, long timestampMs, List<SourceRecord> output)
     {
-        var path = Locate(file);
+        var path = FileLocator.Find(file);
         if (path is null) return from - 1;
         try
         {
@@ -145,21 +145,5 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes)
         {
             return from - 1;
         }
-    }
-
-    private static string? Locate(FileRef file)
-    {
-        if (FileStat.OfPath(file.Path)?.Identity == file.Identity) return file.Path;
-        var directory = System.IO.Path.GetDirectoryName(file.Path);
-        if (directory is null || !Directory.Exists(directory)) return null;
-        try
-        {
-            foreach (var candidate in Directory.EnumerateFiles(directory))
-            {
-                if (FileStat.OfPath(candidate)?.Identity == file.Identity) return candidate;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        return null;
     }
 }

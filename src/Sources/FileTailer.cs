@@ -201,7 +201,11 @@ public sealed class FileTailer
                 var stat = FileStat.OfPath(watched.Path);
                 if (stat is null)
                 {
-                    Retire(watched, NoticeKind.Deleted, $"{watched.Path} was deleted; waiting for it to come back");
+                    // Renamed away with its successor not created yet is a rotation still under way, not a deletion.
+                    if (FileLocator.Find(current.File) is { } renamed)
+                        Retire(watched, NoticeKind.Rotated, $"{watched.Path} was rotated to {Path.GetFileName(renamed)}; waiting for the new file");
+                    else
+                        Retire(watched, NoticeKind.Deleted, $"{watched.Path} was deleted; waiting for it to come back");
                 }
                 else if (stat.Value.Identity != current.File.Identity)
                 {
@@ -248,7 +252,7 @@ public sealed class FileTailer
         var current = watched.Current!;
         watched.Current = null;
         watched.Retiring.Add(current);
-        watched.SaidWaiting = kind == NoticeKind.Deleted;
+        watched.SaidWaiting = true;
         Say(kind, watched.Path, message, current.File.Identity);
     }
 

@@ -3,30 +3,42 @@ using TailHub.Endpoints;
 using TailHub.Hosting;
 using TailHub.Logging;
 
-// TailHub: tails log files and streams their lines to browsers over Server-Sent Events.
-try
+namespace TailHub;
+
+/// <summary>TailHub: tails log files and streams their lines to browsers over Server-Sent Events.</summary>
+public static class Program
 {
-    var (args2, commandLineSources) = CommandLineSources.Extract(args);
-    var builder = WebApplication.CreateBuilder(args2);
-    builder.Configuration.AddInMemoryCollection(commandLineSources);
-    builder.Logging.AddTailHubLogFile();
-    builder.Services.AddProblemDetails();
-    builder.Services.AddTailHub(builder.Configuration);
+    public static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            await using var app = Build(args);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception e) when (StartupFailure.Describe(e) is { } message)
+        {
+            Console.Error.WriteLine($"TailHub cannot start: {message}");
+            return 2;
+        }
+    }
 
-    var app = builder.Build();
-    app.UseTailHubErrors();
-    app.UseDefaultFiles();
-    app.UseStaticFiles();
-    app.MapSources();
-    app.MapStream();
+    /// <summary>The whole application, composed; the tests start exactly this on a loopback port.</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var (hostArgs, commandLineSources) = CommandLineSources.Extract(args);
+        var builder = WebApplication.CreateBuilder(hostArgs);
+        builder.Configuration.AddInMemoryCollection(commandLineSources);
+        builder.Logging.AddTailHubLogFile();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddTailHub(builder.Configuration);
 
-    await app.RunAsync();
-    return 0;
+        var app = builder.Build();
+        app.UseTailHubErrors();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapSources();
+        app.MapStream();
+        return app;
+    }
 }
-catch (Exception e) when (StartupFailure.Describe(e) is { } message)
-{
-    Console.Error.WriteLine($"TailHub cannot start: {message}");
-    return 2;
-}
-
-public partial class Program;

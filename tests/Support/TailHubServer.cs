@@ -1,24 +1,23 @@
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace TailHub.Tests.Support;
 
 /// <summary>
-/// The real TailHub (its own Program) on Kestrel at a loopback port, with sources pointing into a temporary folder.
+/// The real TailHub (the same composition as Program.Main) on Kestrel at a loopback port, with its sources pointing
+/// into a temporary folder.
 /// </summary>
 public sealed class TailHubServer : IAsyncDisposable
 {
-    private readonly Factory _factory;
+    private readonly WebApplication _app;
 
-    private TailHubServer(Factory factory, TempFolder folder)
+    private TailHubServer(WebApplication app, TempFolder folder)
     {
-        _factory = factory;
+        _app = app;
         Folder = folder;
-        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First());
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -26,17 +25,21 @@ public sealed class TailHubServer : IAsyncDisposable
     public Uri BaseAddress { get; }
     public HttpClient Client { get; }
     public TempFolder Folder { get; }
-    public IServiceProvider Services => _factory.Services;
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>
     /// Starts TailHub with the given sources (name → path; relative paths are inside <see cref="Folder"/>) and any
     /// other settings (keys as in configuration, e.g. <c>TailHub:BatchInterval</c>).
     /// </summary>
-    public static Task<TailHubServer> StartAsync(IReadOnlyDictionary<string, string> sources, IReadOnlyDictionary<string, string?>? settings = null, TempFolder? folder = null)
+    public static async Task<TailHubServer> StartAsync(IReadOnlyDictionary<string, string> sources, IReadOnlyDictionary<string, string?>? settings = null, TempFolder? folder = null)
     {
         folder ??= new TempFolder();
         var all = new Dictionary<string, string?>
         {
+            ["urls"] = "http://127.0.0.1:0",
+            ["environment"] = "Testing",
+            // The repository, so the real wwwroot is served.
+            ["contentRoot"] = RepositoryRoot,
             ["TailHub:LogFile"] = "",
             ["TailHub:PollInterval"] = "00:00:00.100",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -49,28 +52,29 @@ public sealed class TailHubServer : IAsyncDisposable
             i++;
         }
         if (settings is not null) foreach (var (k, v) in settings) all[k] = v;
-        var factory = new Factory(all);
-        factory.UseKestrel(0);
-        factory.StartServer();
-        return Task.FromResult(new TailHubServer(factory, folder));
+        var args = all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
+        var app = Program.Build(args);
+        await app.StartAsync();
+        return new TailHubServer(app, folder);
+    }
+
+    /// <summary>The folder holding TailHub.csproj, found from where the tests run.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "TailHub.csproj"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("TailHub.csproj not found above " + AppContext.BaseDirectory);
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _factory.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
         Folder.Dispose();
-    }
-
-    private sealed class Factory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.ConfigureAppConfiguration((_, config) =>
-            {
-                config.AddInMemoryCollection(settings);
-            });
-        }
     }
 }

@@ -25,28 +25,42 @@ public sealed class SseTestClient : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<SseEvent> _events = Channel.CreateUnbounded<SseEvent>();
-    private readonly Task _reader;
+    private Task? _reader;
 
-    private SseTestClient(HttpClient http, HttpResponseMessage response)
+    private SseTestClient(HttpClient http, HttpResponseMessage response, bool startReading)
     {
         _http = http;
         Response = response;
-        _reader = Task.Run(ReadAsync);
+        if (startReading) StartReading();
     }
+
+    /// <summary>Starts consuming the stream (a client connected with <c>stalled: true</c> reads nothing until then).</summary>
+    public void StartReading() => _reader ??= Task.Run(ReadAsync);
 
     public HttpResponseMessage Response { get; }
 
     /// <summary>The id of the last event received (what a browser would send as Last-Event-ID).</summary>
     public string? LastEventId { get; private set; }
 
-    public static async Task<SseTestClient> ConnectAsync(Uri baseAddress, string pathAndQuery, string? lastEventId = null)
+    /// <param name="stalled">Connect but do not read, with a tiny socket receive buffer, like a viewer on a hopeless link.</param>
+    public static async Task<SseTestClient> ConnectAsync(Uri baseAddress, string pathAndQuery, string? lastEventId = null, bool stalled = false)
     {
-        var http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        var handler = new SocketsHttpHandler();
+        if (stalled)
+        {
+            handler.ConnectCallback = async (context, token) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096, NoDelay = true };
+                await socket.ConnectAsync(context.DnsEndPoint, token);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            };
+        }
+        var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
         var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
         request.Headers.Accept.ParseAdd("text/event-stream");
         if (lastEventId is not null) request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        return new SseTestClient(http, response);
+        return new SseTestClient(http, response, startReading: !stalled);
     }
 
     private async Task ReadAsync()
@@ -121,7 +135,10 @@ public sealed class SseTestClient : IAsyncDisposable
         _stop.Cancel();
         Response.Dispose();
         _http.Dispose();
-        try { await _reader; } catch { }
+        if (_reader is not null)
+        {
+            try { await _reader; } catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException) { }
+        }
         _stop.Dispose();
     }
 }

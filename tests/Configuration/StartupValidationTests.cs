@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using TailHub.Tests.Support;
+
+namespace TailHub.Tests.Configuration;
+
+/// <summary>TailHub started as a real process with bad configuration: a clear message and a non-zero exit, never a stack trace.</summary>
+public sealed class StartupValidationTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private async Task<(int ExitCode, string Errors)> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = _folder.Path,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TailHub.dll"));
+        foreach (var arg in new[] { "--urls=http://127.0.0.1:0", "--TailHub:LogFile=", $"--contentRoot={_folder.Path}" }.Concat(args)) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("TailHub did not exit on bad configuration");
+        }
+        return (process.ExitCode, await errors);
+    }
+
+    [Theory]
+    [InlineData("bad name", "Name must be")]
+    [InlineData("gap", "reserved")]
+    public async Task A_bad_source_name_stops_start_up_with_a_clear_message(string name, string expected)
+    {
+        var (exit, errors) = await RunAsync("--source", $"{name}={_folder.PathOf("a.log")}");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("TailHub cannot start", errors);
+        Assert.Contains(expected, errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
+    [Fact]
+    public async Task Two_sources_with_one_name_stop_start_up()
+    {
+        var (exit, errors) = await RunAsync("--source", $"app={_folder.PathOf("a.log")}", "--source", $"APP={_folder.PathOf("b.log")}");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("names must be unique", errors);
+    }
+
+    [Fact]
+    public async Task A_source_argument_without_a_path_stops_start_up()
+    {
+        var (exit, errors) = await RunAsync("--source", "app");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("name=path", errors);
+    }
+
+    [Fact]
+    public async Task An_out_of_range_limit_stops_start_up()
+    {
+        var (exit, errors) = await RunAsync("--source", $"app={_folder.PathOf("a.log")}", "--TailHub:BacklogLines=-3");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("BacklogLines", errors);
+    }
+
+    [Fact]
+    public async Task A_path_naming_a_directory_stops_start_up()
+    {
+        var (exit, errors) = await RunAsync("--source", $"app={_folder.Path}/");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("names a directory", errors);
+    }
+}

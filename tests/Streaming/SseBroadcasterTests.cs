@@ -1,0 +1,109 @@
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using TailHub.Configuration;
+using TailHub.Pipeline;
+using TailHub.Sources;
+using TailHub.Streaming;
+
+namespace TailHub.Tests.Streaming;
+
+public sealed class SseBroadcasterTests : IAsyncDisposable
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-22T12:00:00Z"));
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SseBroadcaster _broadcaster;
+    private readonly Viewer _viewer;
+    private readonly Task _running;
+    private long _seq;
+
+    public SseBroadcasterTests()
+    {
+        var options = new TailHubOptions { BatchInterval = TimeSpan.FromMilliseconds(50), BatchMaxLines = 10 };
+        var hub = new SourceHub("app", 100, 100, 1024, _time);
+        _broadcaster = new SseBroadcaster(hub, options, new StreamEpoch("e"), _time);
+        _viewer = new Viewer([_broadcaster], null, 64, 0);
+        _broadcaster.Subscribe(_viewer);
+        _running = _broadcaster.RunAsync(_stop.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        await _running;
+    }
+
+    private SourceRecord[] Lines(int count) =>
+        Enumerable.Range(0, count).Select(_ =>
+        {
+            var seq = ++_seq;
+            return (SourceRecord)new LogLine(Encoding.UTF8.GetBytes($"line {seq}"), new FileRef("/x", default), 0, 0, 0) { Seq = seq };
+        }).ToArray();
+
+    private async Task<SseFrame> NextFrameAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        return await _viewer.Frames.ReadAsync(timeout.Token);
+    }
+
+    [Fact]
+    public async Task A_line_after_a_quiet_spell_is_sent_at_once_without_waiting_for_the_interval()
+    {
+        _broadcaster.Publish(Lines(1));
+
+        var frame = await NextFrameAsync();
+
+        Assert.Equal((1, 1), (frame.FirstSeq, frame.LastSeq));
+    }
+
+    [Fact]
+    public async Task Lines_that_keep_coming_are_coalesced_into_one_event_per_interval()
+    {
+        _broadcaster.Publish(Lines(1));
+        await NextFrameAsync();
+
+        _broadcaster.Publish(Lines(1));
+        _broadcaster.Publish(Lines(1));
+        _broadcaster.Publish(Lines(1));
+        // Step the clock until the batch goes out: the broadcaster's timer may be set just before or after a step.
+        var elapsed = TimeSpan.Zero;
+        SseFrame? frame = null;
+        for (var step = 0; step < 100 && frame is null; step++)
+        {
+            if (_viewer.Frames.TryRead(out frame)) break;
+            await Task.Delay(5);
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            elapsed += TimeSpan.FromMilliseconds(10);
+        }
+
+        Assert.NotNull(frame);
+        Assert.Equal((2, 4, 3), (frame.FirstSeq, frame.LastSeq, frame.LineCount));
+        Assert.True(elapsed >= TimeSpan.FromMilliseconds(50), $"sent after {elapsed.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task A_batch_that_reaches_the_size_cap_is_sent_before_the_interval_ends()
+    {
+        _broadcaster.Publish(Lines(1));
+        await NextFrameAsync();
+
+        _broadcaster.Publish(Lines(10));
+
+        var frame = await NextFrameAsync();
+        Assert.Equal(10, frame.LineCount);
+    }
+
+    [Fact]
+    public async Task One_event_is_encoded_once_and_the_same_bytes_go_to_every_viewer()
+    {
+        var second = new Viewer([_broadcaster], null, 64, 0);
+        _broadcaster.Subscribe(second);
+
+        _broadcaster.Publish(Lines(3));
+
+        var first = await NextFrameAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var other = await second.Frames.ReadAsync(timeout.Token);
+        Assert.Same(first.Bytes, other.Bytes);
+        Assert.Contains("event: app\ndata: {\"source\":\"app\",\"lines\":[{\"seq\":1,", Encoding.UTF8.GetString(first.Bytes));
+    }
+}

@@ -18,6 +18,7 @@ try
     app.UseDefaultFiles();
     app.UseStaticFiles();
     app.MapSources();
+    app.MapBuilds();
     app.MapStream();
 
     await app.RunAsync();

@@ -129,6 +129,13 @@ public sealed class JenkinsSource : IDisposable
                     _logger.LogWarning("Source {Source}: {Error}", _name, message);
                     await DelayAsync(activity.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A bug or a surprise from the file system must not end the source: say so, wait, try again.
+                    SetStatus(Status with { State = "error", Message = $"unexpected failure: {e.Message}" });
+                    _logger.LogError(e, "Source {Source}: unexpected failure; retrying", _name);
+                    await DelayAsync(activity.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
                 finally
                 {
                     lock (_gate) _activity = null;
@@ -182,7 +189,14 @@ public sealed class JenkinsSource : IDisposable
                 var job = await _client.GetJobAsync(cancellationToken);
                 var next = job.Builds?.Where(b => b.Number > number).Select(b => (int?)b.Number).Min();
                 if (next is { } n) return new FollowBuild(n);
-                await WaitingAsync(number, $"waiting for the build after #{number}", cancellationToken);
+                // The finished build stays what /api/sources shows until the next one starts.
+                var waiting = $"waiting for the build after #{number}";
+                if (Status.Message != waiting)
+                {
+                    SetStatus(Status with { Message = waiting });
+                    await SayAsync(NoticeKind.Waiting, _client.JobUrl, waiting, cancellationToken);
+                }
+                await DelayAsync(cancellationToken);
                 return plan;
 
             case AwaitQueue(var trigger):

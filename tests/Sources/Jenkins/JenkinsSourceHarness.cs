@@ -19,10 +19,12 @@ public sealed class JenkinsSourceHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<SourceRecord[]> _hub = Channel.CreateUnbounded<SourceRecord[]>();
     private readonly CapturingLoggers _loggers = new();
+    private readonly bool _ownsFolder;
     private Task _run = Task.CompletedTask;
 
     public JenkinsSourceHarness(FakeJenkins jenkins, string job, TempFolder? folder = null, Action<SourceOptions>? configure = null)
     {
+        _ownsFolder = folder is null;
         Folder = folder ?? new TempFolder();
         Options = new SourceOptions
         {
@@ -68,14 +70,14 @@ public sealed class JenkinsSourceHarness : IAsyncDisposable
     private List<SourceNotice> Received { get; } = [];
 
     public Task UntilFinishedAsync(int number) =>
-        Eventually.Async(() => Source.Status is { State: "finished" } s && s.Number == number, $"build #{number} to be finished (now {Source.Status})");
+        Eventually.Async(() => Source.Status is { State: "finished" } s && s.Number == number, $"build #{number} to be finished (now {Source.Status}; log: {string.Join(" | ", LogMessages.TakeLast(5))})");
 
     public async ValueTask DisposeAsync()
     {
         if (!_stop.IsCancellationRequested) await StopAsync();
         Source.Dispose();
         _stop.Dispose();
-        Folder.Dispose();
+        if (_ownsFolder) Folder.Dispose();
     }
 
     private sealed class CapturingLoggers : ILoggerFactory

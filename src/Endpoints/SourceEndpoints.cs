@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using TailHub.Hosting;
 using TailHub.Sources;
 
@@ -14,7 +15,7 @@ public static class SourceEndpoints
     public sealed record SourceView(
         string Name, string Type, string Path, string State, string? Message,
         IReadOnlyList<FileView> Files, long LinesRead, long BytesRead, long LastSeq, int Viewers, long LinesDropped,
-        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] BuildView? Build = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BuildView? Build = null);
 
     public static IEndpointRouteBuilder MapSources(this IEndpointRouteBuilder routes)
     {

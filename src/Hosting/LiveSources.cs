@@ -17,14 +17,15 @@ public sealed class LiveSources : BackgroundService
         var o = options.Value;
         foreach (var source in o.Sources)
         {
-            var isJenkins = string.Equals(source.Type, "jenkins", StringComparison.OrdinalIgnoreCase);
             // A Jenkins source is tailed like a file: the follower's current.log, a link to the build being followed.
-            var jenkinsDirectory = Path.Combine(Path.GetFullPath(o.DataDirectory, environment.ContentRootPath), "jenkins", source.Name);
-            var path = SourcePath.Parse(isJenkins ? JenkinsCurrentBuild.PathIn(jenkinsDirectory) : source.Path, environment.ContentRootPath);
+            var jenkinsDirectory = string.Equals(source.Type, "jenkins", StringComparison.OrdinalIgnoreCase)
+                ? Path.Combine(Path.GetFullPath(o.DataDirectory, environment.ContentRootPath), "jenkins", source.Name)
+                : null;
+            var path = SourcePath.Parse(jenkinsDirectory is null ? source.Path : JenkinsCurrentBuild.PathIn(jenkinsDirectory), environment.ContentRootPath);
             var hub = new SourceHub(source.Name, o.BacklogLines, o.JournalSegments, o.MaxLineBytes, time);
             var tailer = new FileTailer(source.Name, path, o, hub.Input, time, loggers.CreateLogger<FileTailer>());
             var broadcaster = new SseBroadcaster(hub, o, epoch, time);
-            var jenkins = isJenkins
+            var jenkins = jenkinsDirectory is not null
                 ? new JenkinsSource(source, jenkinsDirectory, hub.Input, length => tailer.Status.Files.Any(f => !f.Rotated && f.Offset >= length), time, loggers)
                 : null;
             var live = new LiveSource(source.Name, source.Type.ToLowerInvariant(), path.ToString(), tailer, hub, broadcaster, jenkins);

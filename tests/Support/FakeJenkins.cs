@@ -336,6 +336,8 @@ public sealed class FakeJenkins : IAsyncDisposable
             // Legacy: counts exactly what it sends, up to the last complete line; notes stripped.
             var end = completed ? raw.Length : EndOfLines(raw, (int)start, raw.Length);
             textSize = end;
+            // Legacy counts what it sends from one read, so a write during the request only shows at the next poll.
+            build.GrowMidRequest();
             body = FakeJenkinsBuild.StripNotes(raw[(int)start..end]);
         }
         else

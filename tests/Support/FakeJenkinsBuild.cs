@@ -70,9 +70,9 @@ public sealed partial class FakeJenkinsBuild(int number, long queueId, long time
     }
 
     /// <summary>Bytes appended between reading the log's size and reading its content, as when an agent writes during a request.</summary>
-    public void GrowDuringNextRequest(string text)
+    public void GrowDuringNextRequest(byte[] bytes)
     {
-        lock (_gate) _growDuringRequest.Enqueue(Encoding.UTF8.GetBytes(text));
+        lock (_gate) _growDuringRequest.Enqueue(bytes);
     }
 
     public byte[] Snapshot()

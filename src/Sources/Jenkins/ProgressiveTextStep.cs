@@ -11,6 +11,8 @@ public readonly record struct ProgressiveTextStep(byte[] Console, long Next, boo
     public static ProgressiveTextStep From(long start, ProgressiveTextResponse response)
     {
         var body = response.Body.AsSpan();
+        // A missing log file answers size 0 with nothing at all: keep what is on disk rather than treat it as replaced.
+        if (response.TextSize == 0 && body.IsEmpty) return new ProgressiveTextStep([], start, false, !response.MoreData);
         // The server silently restarts at 0 when start is past the log: the log was replaced or rolled over.
         var origin = response.TextSize < start ? 0 : start;
         var replaced = origin == 0 && start > 0;

@@ -65,17 +65,18 @@ public sealed class ConsoleFollowingTests
     }
 
     [Theory]
-    [InlineData("2.516.3")]
-    [InlineData("2.541.1")]
-    public async Task A_log_that_grows_during_a_request_is_neither_duplicated_nor_cut(string version)
+    [MemberData(nameof(Versions))]
+    public async Task A_log_that_grows_during_a_request_while_it_ends_mid_character_is_neither_duplicated_nor_cut(string version)
     {
         var (jenkins, job) = await JenkinsWithJobAsync(version);
         await using var _ = jenkins;
         var build = jenkins.StartBuild(job);
-        build.Append("before\n");
-        // Written after the size is read but before the body is: past X-Text-Size, and cut mid-line on ≥ 2.527.
-        build.GrowDuringNextRequest("grew during the request\nand a half li");
-        build.Script(["ne\n", "after\n"]);
+        var cafe = Encoding.UTF8.GetBytes("caf\u00e9");
+        // The log ends inside "é" when the request reads its size; the rest arrives before the body is read:
+        // 2.509-2.526 then send past X-Text-Size, and from 2.527 the size cap cuts the body inside the character.
+        build.Append([.. "before\npartial "u8, .. cafe[..^1]]);
+        build.GrowDuringNextRequest([.. cafe[^1..], .. "\ngrew during the request\n"u8]);
+        build.Script(["after\n"]);
         await using var harness = new JenkinsSourceHarness(jenkins, job.FullName).Start();
 
         await harness.UntilFinishedAsync(1);

@@ -70,6 +70,15 @@ public sealed class ProgressiveTextStepTests
     }
 
     [Fact]
+    public void An_empty_answer_of_size_zero_from_a_missing_log_file_keeps_the_offset_and_the_file()
+    {
+        var step = ProgressiveTextStep.From(500, Response(0, true, "", Current));
+
+        Assert.False(step.LogReplaced);
+        Assert.Equal(500, step.Next);
+    }
+
+    [Fact]
     public void A_lone_carriage_return_ending_one_response_and_the_line_feed_starting_the_next_give_back_the_raw_pair()
     {
         var first = ProgressiveTextStep.From(0, Response(6, true, "50%..\r", Current));

@@ -39,10 +39,10 @@ public sealed partial class JenkinsClient : IDisposable
 
     /// <summary>A build by number or <c>lastBuild</c>; 404 until it exists.</summary>
     public Task<JenkinsBuildInfo> GetBuildAsync(string build, CancellationToken cancellationToken) =>
-        GetJsonAsync<JenkinsBuildInfo>($"{_job.UrlPath}{build}/api/json?tree=number,building,inProgress,result,timestamp,queueId", $"build {build}", cancellationToken);
+        GetJsonAsync<JenkinsBuildInfo>($"{_job.UrlPath}{build}/api/json?tree=number,building,inProgress,result,timestamp,queueId", $"build {build} of {_job}", cancellationToken);
 
     public Task<JenkinsJobInfo> GetJobAsync(CancellationToken cancellationToken) =>
-        GetJsonAsync<JenkinsJobInfo>($"{_job.UrlPath}api/json?tree=builds[number,queueId]{{0,50}},property[parameterDefinitions[name]]", "the job", cancellationToken);
+        GetJsonAsync<JenkinsJobInfo>($"{_job.UrlPath}api/json?tree=builds[number,queueId]{{0,50}},property[parameterDefinitions[name]]", $"job {_job}", cancellationToken);
 
     public Task<JenkinsQueueItem> GetQueueItemAsync(long id, CancellationToken cancellationToken) =>
         GetJsonAsync<JenkinsQueueItem>($"queue/item/{id}/api/json?tree=id,cancelled,why,executable[number]", $"queue item {id}", cancellationToken);
@@ -50,7 +50,7 @@ public sealed partial class JenkinsClient : IDisposable
     public async Task<ProgressiveTextResponse> GetProgressiveTextAsync(int build, long start, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Get, $"{_job.UrlPath}{build}/logText/progressiveText?start={start}", null, cancellationToken);
-        EnsureSuccess(response, $"the console of build #{build}");
+        EnsureSuccess(response, $"console of build #{build} of {_job}");
         if (!response.Headers.TryGetValues("X-Text-Size", out var sizes) ||
             !long.TryParse(sizes.First(), NumberStyles.None, CultureInfo.InvariantCulture, out var size))
             throw new JenkinsException($"Jenkins sent the console of build #{build} without a valid X-Text-Size header");
@@ -82,7 +82,7 @@ public sealed partial class JenkinsClient : IDisposable
         {
             if (response.StatusCode == HttpStatusCode.Found)
                 throw new JenkinsException($"Jenkins declined to queue a build of {_job}", HttpStatusCode.Conflict);
-            if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.SeeOther)) EnsureSuccess(response, $"a build of {_job}");
+            if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.SeeOther)) EnsureSuccess(response, $"job {_job}");
             var location = response.Headers.Location?.ToString() ?? "";
             var match = QueueItemLocation().Match(location);
             if (!match.Success)
@@ -98,7 +98,7 @@ public sealed partial class JenkinsClient : IDisposable
     {
         try
         {
-            return await GetJsonAsync<JenkinsCrumb>("crumbIssuer/api/json", "a crumb", cancellationToken);
+            return await GetJsonAsync<JenkinsCrumb>("crumbIssuer/api/json", "crumb issuer", cancellationToken);
         }
         catch (JenkinsNotFoundException)
         {
@@ -146,7 +146,7 @@ public sealed partial class JenkinsClient : IDisposable
                 var permission = Header(response, "X-Required-Permission");
                 throw new JenkinsAuthException($"Jenkins denied {what} to {user} (HTTP 403){(permission is null ? "" : $"; it needs {permission}")}", status);
             case HttpStatusCode.NotFound:
-                throw new JenkinsNotFoundException($"Jenkins has no {what} (HTTP 404)");
+                throw new JenkinsNotFoundException($"Jenkins has no {what}, or this user may not see it (HTTP 404)");
             default:
                 throw new JenkinsException($"Jenkins answered HTTP {code} for {what}", status);
         }

@@ -172,7 +172,7 @@ public sealed class JenkinsSource : IDisposable
                 }
                 catch (JenkinsNotFoundException)
                 {
-                    await WaitingAsync(null, $"{_job} has no build yet", cancellationToken);
+                    await WaitingAsync(null, $"{_job} has no build yet (or this user may not see it)", cancellationToken);
                     return plan;
                 }
 

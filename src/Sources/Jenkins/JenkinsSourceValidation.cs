@@ -5,7 +5,8 @@ namespace TailHub.Sources.Jenkins;
 /// <summary>What a <c>jenkins</c> source needs before it can start; the token itself is only checked to be present.</summary>
 public static class JenkinsSourceValidation
 {
-    public static readonly TimeSpan MinPollInterval = TimeSpan.FromMilliseconds(50);
+    // Each poll is a request to a shared Jenkins; the UI itself polls every 5 s.
+    public static readonly TimeSpan MinPollInterval = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan MaxPollInterval = TimeSpan.FromMinutes(10);
 
     public static IEnumerable<string> Errors(SourceOptions source)

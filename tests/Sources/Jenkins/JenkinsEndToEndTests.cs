@@ -20,7 +20,7 @@ public sealed class JenkinsEndToEndTests
             ["TailHub:Sources:0:Url"] = jenkins.BaseAddress.AbsoluteUri,
             ["TailHub:Sources:0:Job"] = job,
             ["TailHub:Sources:0:Follow"] = follow ? "true" : "false",
-            ["TailHub:Sources:0:PollInterval"] = "00:00:00.050",
+            ["TailHub:Sources:0:PollInterval"] = "00:00:00.200",
             ["TailHub:Sources:1:Name"] = "app",
             ["TailHub:Sources:1:Path"] = folder.PathOf("app.log"),
         };

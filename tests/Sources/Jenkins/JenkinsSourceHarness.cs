@@ -14,6 +14,7 @@ namespace TailHub.Tests.Sources.Jenkins;
 /// </summary>
 public sealed class JenkinsSourceHarness : IAsyncDisposable
 {
+    // Below the configuration floor on purpose: the follower takes any interval, and a fast one keeps the suite quick.
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
     private readonly CancellationTokenSource _stop = new();

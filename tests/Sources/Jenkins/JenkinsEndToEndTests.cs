@@ -9,12 +9,12 @@ namespace TailHub.Tests.Sources.Jenkins;
 /// <summary>TailHub itself with a <c>jenkins</c> source pointed at the fake Jenkins.</summary>
 public sealed class JenkinsEndToEndTests
 {
-    private static Task<TailHubServer> StartTailHubAsync(FakeJenkins jenkins, string job, bool follow = false, string? tokenEnv = null)
+    private static Task<TailHubServer> StartTailHubAsync(FakeJenkins jenkins, string job, bool follow = false, string? tokenEnv = null, string? dataDirectory = null)
     {
         var folder = new TempFolder();
         var settings = new Dictionary<string, string?>
         {
-            ["TailHub:DataDirectory"] = folder.PathOf("data"),
+            ["TailHub:DataDirectory"] = dataDirectory ?? folder.PathOf("data"),
             ["TailHub:Sources:0:Name"] = "ci",
             ["TailHub:Sources:0:Type"] = "jenkins",
             ["TailHub:Sources:0:Url"] = jenkins.BaseAddress.AbsoluteUri,
@@ -47,6 +47,27 @@ public sealed class JenkinsEndToEndTests
 
         var lines = events.Where(e => e.Type == "ci").SelectMany(e => e.Lines).Select(l => l.Text).ToList();
         Assert.Equal(["+ make", "building", "done", "Finished: SUCCESS"], lines);
+    }
+
+    [Fact]
+    public async Task After_TailHub_restarts_the_build_file_is_completed_without_duplicates()
+    {
+        await using var jenkins = await FakeJenkins.StartAsync("2.516.3");
+        var job = jenkins.AddJob("app");
+        var build = jenkins.StartBuild(job);
+        build.Append("one\ntwo\npar");
+        using var data = new TempFolder();
+        var buildFile = Path.Combine(data.Path, "jenkins", "ci", "1.log");
+        await using (var first = await StartTailHubAsync(jenkins, job.FullName, dataDirectory: data.Path))
+        {
+            await Eventually.Async(() => File.Exists(buildFile) && new FileInfo(buildFile).Length == 8, "the complete lines on disk");
+        }
+        build.Script(["tial\n"]);
+
+        await using var second = await StartTailHubAsync(jenkins, job.FullName, dataDirectory: data.Path);
+        await Eventually.Async(() => second.Client.GetStringAsync("/api/sources/ci").GetAwaiter().GetResult().Contains("\"finished\"", StringComparison.Ordinal), "the build to finish");
+
+        Assert.Equal(build.ConsoleText(), File.ReadAllBytes(buildFile));
     }
 
     [Fact]

@@ -135,6 +135,24 @@ public sealed class JenkinsEndToEndTests
     }
 
     [Fact]
+    public async Task Triggering_with_credentials_Jenkins_rejects_is_a_502_problem_without_the_token()
+    {
+        await using var jenkins = await FakeJenkins.StartAsync("2.516.3");
+        jenkins.Credentials = ("ci-bot", "the-right-one");
+        var tokenEnv = "TAILHUB_TEST_TOKEN_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(tokenEnv, "tok-wrong-5521");
+        await using var server = await StartTailHubAsync(jenkins, jenkins.AddJob("app").FullName, tokenEnv: tokenEnv);
+
+        using var response = await server.Client.PostAsJsonAsync("/api/sources/ci/builds", new { });
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("401", body);
+        Assert.DoesNotContain("tok-wrong-5521", body);
+    }
+
+    [Fact]
     public async Task Triggering_an_unknown_source_is_a_404_problem()
     {
         await using var jenkins = await FakeJenkins.StartAsync("2.516.3");

@@ -29,11 +29,8 @@ public sealed class JenkinsBuildFile : IDisposable
 
     /// <summary>The raw log offset to ask Jenkins for next.</summary>
     public long RawOffset => _state.RawOffset;
-    public long Length => _state.FileLength;
     /// <summary>The whole console is here (Jenkins stopped sending <c>X-More-Data</c>).</summary>
     public bool Complete => _state.Complete;
-    /// <summary>The build's start time as Jenkins reported it (0 until known): a different one means another build under the same number.</summary>
-    public long BuildTimestamp => _state.BuildTimestamp;
 
     /// <summary>Whether build <paramref name="number"/>'s console is already all on disk, without opening it.</summary>
     public static bool IsComplete(string directory, int number) =>

@@ -61,7 +61,6 @@ public sealed class JenkinsSource : IDisposable
 
     /// <summary>Where this source's build files and <c>current.log</c> live.</summary>
     public string Directory { get; }
-    public string CurrentLogPath => JenkinsCurrentBuild.PathIn(Directory);
     public JenkinsBuildStatus Status { get; private set; } = JenkinsBuildStatus.Starting;
 
     private abstract record Plan;

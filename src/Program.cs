@@ -38,6 +38,7 @@ public static class Program
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapSources();
+        app.MapBuilds();
         app.MapStream();
         return app;
     }

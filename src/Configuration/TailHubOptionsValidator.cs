@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using TailHub.Sources;
+using TailHub.Sources.Jenkins;
 
 namespace TailHub.Configuration;
 
@@ -25,8 +26,10 @@ public sealed partial class TailHubOptionsValidator(IHostEnvironment environment
             else if (!seen.Add(source.Name))
                 errors.Add($"{label}: the name is used by another source; names must be unique (ignoring case).");
 
-            if (!string.Equals(source.Type, "file", StringComparison.OrdinalIgnoreCase))
-                errors.Add($"{label}: Type '{source.Type}' is not supported (supported: file).");
+            if (string.Equals(source.Type, "jenkins", StringComparison.OrdinalIgnoreCase))
+                errors.AddRange(JenkinsSourceValidation.Errors(source).Select(e => $"{label}: {e}"));
+            else if (!string.Equals(source.Type, "file", StringComparison.OrdinalIgnoreCase))
+                errors.Add($"{label}: Type '{source.Type}' is not supported (supported: file, jenkins).");
             else if (string.IsNullOrWhiteSpace(source.Path))
                 errors.Add($"{label}: Path is required.");
             else

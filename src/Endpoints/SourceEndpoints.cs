@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using TailHub.Hosting;
 using TailHub.Sources;
 
@@ -8,9 +9,13 @@ public static class SourceEndpoints
 {
     public sealed record FileView(string Path, long Offset, string Identity, bool Rotated);
 
+    /// <summary>A Jenkins source's build: state (queued, running, finished, …), number, result.</summary>
+    public sealed record BuildView(string State, int? Number, string? Result, long? QueueId, string? Url, string? Message);
+
     public sealed record SourceView(
         string Name, string Type, string Path, string State, string? Message,
-        IReadOnlyList<FileView> Files, long LinesRead, long BytesRead, long LastSeq, int Viewers, long LinesDropped);
+        IReadOnlyList<FileView> Files, long LinesRead, long BytesRead, long LastSeq, int Viewers, long LinesDropped,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BuildView? Build = null);
 
     public static IEndpointRouteBuilder MapSources(this IEndpointRouteBuilder routes)
     {
@@ -39,6 +44,7 @@ public static class SourceEndpoints
             source.Tailer.BytesRead,
             source.Broadcaster.LastPublishedSeq,
             source.Broadcaster.ViewerCount,
-            source.Broadcaster.LinesDropped);
+            source.Broadcaster.LinesDropped,
+            source.Jenkins?.Status is { } b ? new BuildView(b.State, b.Number, b.Result, b.QueueId, b.Url, b.Message) : null);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using TailHub.Configuration;
 using TailHub.Pipeline;
 using TailHub.Sources;
+using TailHub.Sources.Jenkins;
 using TailHub.Streaming;
 
 namespace TailHub.Hosting;
@@ -16,11 +17,18 @@ public sealed class LiveSources : BackgroundService
         var o = options.Value;
         foreach (var source in o.Sources)
         {
-            var path = SourcePath.Parse(source.Path, environment.ContentRootPath);
+            // A Jenkins source is tailed like a file: the follower's current.log, a link to the build being followed.
+            var jenkinsDirectory = string.Equals(source.Type, "jenkins", StringComparison.OrdinalIgnoreCase)
+                ? Path.Combine(Path.GetFullPath(o.DataDirectory, environment.ContentRootPath), "jenkins", source.Name)
+                : null;
+            var path = SourcePath.Parse(jenkinsDirectory is null ? source.Path : JenkinsCurrentBuild.PathIn(jenkinsDirectory), environment.ContentRootPath);
             var hub = new SourceHub(source.Name, o.BacklogLines, o.JournalSegments, o.MaxLineBytes, time);
             var tailer = new FileTailer(source.Name, path, o, hub.Input, time, loggers.CreateLogger<FileTailer>());
             var broadcaster = new SseBroadcaster(hub, o, epoch, time);
-            var live = new LiveSource(source.Name, source.Type.ToLowerInvariant(), path.ToString(), tailer, hub, broadcaster);
+            var jenkins = jenkinsDirectory is not null
+                ? new JenkinsSource(source, jenkinsDirectory, hub.Input, length => tailer.Status.Files.Any(f => !f.Rotated && f.Offset >= length), time, loggers)
+                : null;
+            var live = new LiveSource(source.Name, source.Type.ToLowerInvariant(), path.ToString(), tailer, hub, broadcaster, jenkins);
             _byName[source.Name] = live;
             All.Add(live);
         }
@@ -39,6 +47,7 @@ public sealed class LiveSources : BackgroundService
             tasks.Add(Task.Run(() => source.Broadcaster.RunAsync(stoppingToken), stoppingToken));
             tasks.Add(Task.Run(() => source.Hub.RunAsync(source.Broadcaster, stoppingToken), stoppingToken));
             tasks.Add(Task.Run(() => source.Tailer.RunAsync(stoppingToken), stoppingToken));
+            if (source.Jenkins is { } jenkins) tasks.Add(Task.Run(() => jenkins.RunAsync(stoppingToken), stoppingToken));
         }
         return Task.WhenAll(tasks);
     }

@@ -48,6 +48,8 @@ public enum NoticeKind
     Deleted,
     /// <summary>The file could not be read.</summary>
     Error,
+    /// <summary>A Jenkins build was queued, started being followed, finished, or was deleted.</summary>
+    Build,
 }
 
 /// <summary>A change in what a source is reading, sent to viewers as an event of its own.</summary>

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text.Json;
+using TailHub.Hosting;
+using TailHub.Sources.Jenkins;
+
+namespace TailHub.Endpoints;
+
+/// <summary><c>POST /api/sources/{name}/builds</c>: queue a Jenkins build and make the source follow exactly that build.</summary>
+public static class BuildEndpoints
+{
+    /// <summary>How long the answer waits for the queue item to name its build; after that it is 202 without a number.</summary>
+    private static readonly TimeSpan BuildNumberWait = TimeSpan.FromSeconds(5);
+
+    public sealed record TriggerView(string Source, long QueueId, int? Build, string State, string? Message);
+
+    public static IEndpointRouteBuilder MapBuilds(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/api/sources/{name}/builds", TriggerAsync)
+            .WithName("TriggerBuild")
+            .WithSummary("Queues a build of a Jenkins source's job with the given parameters (a JSON object) and follows it.");
+        return routes;
+    }
+
+    private static async Task<IResult> TriggerAsync(string name, HttpRequest request, LiveSources sources, TimeProvider time, ILoggerFactory loggers)
+    {
+        if (sources.Find(name) is not { } source)
+            return Problems.NotFound($"There is no source named '{Problems.Clip(name)}'.", "See GET /api/sources for the configured sources.");
+        if (source.Jenkins is not { } jenkins)
+            return Problems.BadRequest("name", $"Source '{source.Name}' is a {source.Type} source; only jenkins sources run builds.");
+
+        var (parameters, error) = await ReadParametersAsync(request);
+        if (error is not null) return Problems.BadRequest("body", error);
+
+        TriggeredBuild trigger;
+        try
+        {
+            trigger = await jenkins.TriggerAsync(parameters!, request.HttpContext.RequestAborted);
+        }
+        catch (JenkinsException e) when (e.Status is HttpStatusCode.BadRequest)
+        {
+            return Problems.BadRequest("body", e.Message);
+        }
+        catch (JenkinsException e) when (e.Status is HttpStatusCode.Conflict)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Jenkins did not queue the build");
+        }
+        catch (Exception e) when (e is JenkinsException || JenkinsFaults.IsTransient(e, request.HttpContext.RequestAborted))
+        {
+            loggers.CreateLogger(typeof(BuildEndpoints)).LogWarning("Source {Source}: triggering a build failed: {Error}", source.Name, e.Message);
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: "Jenkins did not queue the build");
+        }
+
+        QueueOutcome? outcome = null;
+        try
+        {
+            outcome = await trigger.Outcome.WaitAsync(BuildNumberWait, time, request.HttpContext.RequestAborted);
+        }
+        catch (TimeoutException)
+        {
+            // Still queued: the source follows it when it starts, and GET /api/sources shows it.
+        }
+        catch (Exception e) when (e is JenkinsException || JenkinsFaults.IsTransient(e, request.HttpContext.RequestAborted))
+        {
+            return TypedResults.Accepted($"/api/sources/{source.Name}", new TriggerView(source.Name, trigger.QueueId, null, "unknown", e.Message));
+        }
+        var state = outcome switch
+        {
+            null => "queued",
+            { Number: not null } => "started",
+            _ => "cancelled",
+        };
+        return TypedResults.Accepted($"/api/sources/{source.Name}", new TriggerView(source.Name, trigger.QueueId, outcome?.Number, state, outcome?.Message));
+    }
+
+    /// <summary>An empty body or a JSON object of name → string, number or boolean.</summary>
+    private static async Task<(List<KeyValuePair<string, string>>? Parameters, string? Error)> ReadParametersAsync(HttpRequest request)
+    {
+        var parameters = new List<KeyValuePair<string, string>>();
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        if (buffer.Length == 0) return (parameters, null);
+        if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            return (null, "the body must be a JSON object of build parameters (Content-Type: application/json).");
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(buffer.ToArray());
+        }
+        catch (JsonException e)
+        {
+            return (null, $"the body is not valid JSON: {e.Message}");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return (null, "the body must be a JSON object of build parameters, name → value.");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name.Length == 0) return (null, "a parameter name is empty.");
+                if (!seen.Add(property.Name)) return (null, $"parameter '{Problems.Clip(property.Name)}' is given twice.");
+                string? value = property.Value.ValueKind switch
+                {
+                    JsonValueKind.String => property.Value.GetString(),
+                    JsonValueKind.Number => property.Value.GetRawText(),
+                    JsonValueKind.True => "true",
+                    JsonValueKind.False => "false",
+                    _ => null,
+                };
+                if (value is null)
+                    return (null, $"parameter '{Problems.Clip(property.Name)}' must be a string, a number or a boolean.");
+                parameters.Add(new(property.Name, value));
+            }
+        }
+        return (parameters, null);
+    }
+}

@@ -1,0 +1,359 @@
+using System.Globalization;
+using System.Threading.Channels;
+using TailHub.Configuration;
+
+namespace TailHub.Sources.Jenkins;
+
+/// <summary>
+/// Follows a Jenkins job's builds into local files: resolves which build, follows its console with
+/// <see cref="ProgressiveTextStep"/> into a <see cref="JenkinsBuildFile"/>, points <c>current.log</c> (which the
+/// source's FileTailer follows) at it, and, in follow mode, moves on to the job's next build when it ends. A build
+/// queued through <see cref="TriggerAsync"/> interrupts whatever it was doing and is followed as soon as its queue
+/// item names it. Build state goes to <see cref="Status"/> and, as notices, into the source's channel.
+/// </summary>
+public sealed class JenkinsSource : IDisposable
+{
+    // A response holding this many line terminators was cut short by Jenkins (LargeText.MAX_LINES_READ): more is waiting.
+    private const int MaxLinesPerResponse = 10_000;
+    // After this many polls with nothing new, the build API is asked whether the build is over (a missing log never ends).
+    private const int EmptyPollsBeforeBuildCheck = 3;
+    private static readonly TimeSpan TailerCatchUpLimit = TimeSpan.FromSeconds(2);
+
+    private readonly string _name;
+    private readonly string _job;
+    private readonly JenkinsBuildRef _configured;
+    private readonly bool _follow;
+    private readonly TimeSpan _poll;
+    private readonly ChannelWriter<SourceRecord[]> _hub;
+    private readonly Func<long, bool> _tailerHasRead;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly JenkinsClient _client;
+    private readonly QueueTracker _queue;
+    private readonly Channel<TriggeredBuild> _triggers = Channel.CreateUnbounded<TriggeredBuild>();
+    private readonly Lock _gate = new();
+    private CancellationTokenSource? _activity;
+    private CancellationToken _stopping;
+    private int? _lastFollowed;
+    private bool _saidFault;
+
+    /// <param name="tailerHasRead">Whether the source's tailer has read <c>current.log</c> up to a length, so a new build's marker comes after the old build's lines.</param>
+    /// <param name="network">The HTTP handler to Jenkins; tests may pass their own.</param>
+    public JenkinsSource(SourceOptions options, string directory, ChannelWriter<SourceRecord[]> hub, Func<long, bool> tailerHasRead,
+        TimeProvider time, ILoggerFactory loggers, HttpMessageHandler? network = null)
+    {
+        _name = options.Name;
+        Directory = directory;
+        _hub = hub;
+        _tailerHasRead = tailerHasRead;
+        _time = time;
+        _logger = loggers.CreateLogger<JenkinsSource>();
+        _follow = options.Follow;
+        _poll = options.PollInterval;
+        JenkinsJobPath.TryParse(options.Job, out var job, out _);
+        _job = job.FullName;
+        JenkinsBuildRef.TryParse(options.Build, out _configured);
+        var token = string.IsNullOrEmpty(options.TokenEnv) ? null : Environment.GetEnvironmentVariable(options.TokenEnv);
+        var http = JenkinsHttp.CreateClient(_name, _poll, options.RequestTimeout, time, _logger, network);
+        _client = new JenkinsClient(_name, new Uri(options.Url!), job, options.User, token, http, _logger);
+        _queue = new QueueTracker(_client, _poll, time, _logger, _name);
+    }
+
+    /// <summary>Where this source's build files and <c>current.log</c> live.</summary>
+    public string Directory { get; }
+    public JenkinsBuildStatus Status { get; private set; } = JenkinsBuildStatus.Starting;
+
+    private abstract record Plan;
+    private sealed record ResolveLastBuild : Plan;
+    private sealed record FollowBuild(int Number) : Plan;
+    private sealed record AwaitNextAfter(int Number) : Plan;
+    private sealed record AwaitQueue(TriggeredBuild Trigger) : Plan;
+    private sealed record Idle : Plan;
+
+    private enum BuildEnd { Finished, Deleted }
+
+    /// <summary>
+    /// Queues a build with <paramref name="parameters"/> and makes it the build this source follows. Returns at once
+    /// with the queue item; its outcome (the build number) completes when Jenkins assigns one.
+    /// </summary>
+    public async Task<TriggeredBuild> TriggerAsync(IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    {
+        var queueId = await _client.TriggerAsync(parameters, cancellationToken);
+        var trigger = new TriggeredBuild(queueId, _queue.WaitForBuildAsync(queueId, _stopping));
+        lock (_gate)
+        {
+            _triggers.Writer.TryWrite(trigger);
+            _activity?.Cancel();
+        }
+        _logger.LogInformation("Source {Source}: queued a build of {Job} as queue item {QueueId}", _name, _job, queueId);
+        return trigger;
+    }
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        System.IO.Directory.CreateDirectory(Directory);
+        Plan plan = Initial();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                using var activity = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                lock (_gate) _activity = activity;
+                // The newest trigger wins; older ones still get their answer from their own queue item.
+                while (_triggers.Reader.TryRead(out var trigger)) plan = new AwaitQueue(trigger);
+                try
+                {
+                    plan = await StepAsync(plan, activity.Token);
+                    _saidFault = false;
+                }
+                catch (OperationCanceledException) when (activity.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+                {
+                    // A trigger arrived: it is picked up at the top of the loop.
+                }
+                catch (JenkinsAuthException e)
+                {
+                    // Asking again with the same credentials will not help: stop until a trigger or a restart.
+                    SetStatus(Status with { State = "error", Message = e.Message });
+                    await SayAsync(NoticeKind.Error, _client.JobUrl, e.Message, stoppingToken);
+                    _logger.LogError("Source {Source}: {Error}; no more requests until a build is triggered or TailHub restarts", _name, e.Message);
+                    plan = new Idle();
+                }
+                catch (Exception e) when (e is JenkinsException || JenkinsFaults.IsTransient(e, stoppingToken))
+                {
+                    var message = $"Jenkins is unavailable ({e.Message}); retrying";
+                    SetStatus(Status with { Message = message });
+                    if (!_saidFault) await SayAsync(NoticeKind.Error, _client.JobUrl, message, stoppingToken);
+                    _saidFault = true;
+                    _logger.LogWarning("Source {Source}: {Error}", _name, message);
+                    await DelayAsync(activity.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A bug or a surprise from the file system must not end the source: say so, wait, try again.
+                    SetStatus(Status with { State = "error", Message = $"unexpected failure: {e.Message}" });
+                    _logger.LogError(e, "Source {Source}: unexpected failure; retrying", _name);
+                    await DelayAsync(activity.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+                finally
+                {
+                    lock (_gate) _activity = null;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _client.Dispose();
+        }
+    }
+
+    private Plan Initial()
+    {
+        var resumed = JenkinsCurrentBuild.Read(Directory);
+        if (_configured.Number is { } configured)
+            return resumed is { } r && r > configured && _follow ? new FollowBuild(r) : new FollowBuild(configured);
+        if (resumed is { } last && (_follow || !JenkinsBuildFile.IsComplete(Directory, last))) return new FollowBuild(last);
+        return new ResolveLastBuild();
+    }
+
+    private async Task<Plan> StepAsync(Plan plan, CancellationToken cancellationToken)
+    {
+        switch (plan)
+        {
+            case ResolveLastBuild:
+                try
+                {
+                    var last = await _client.GetBuildAsync(JenkinsBuildRef.LastBuild, cancellationToken);
+                    return new FollowBuild(last.Number);
+                }
+                catch (JenkinsNotFoundException)
+                {
+                    await WaitingAsync(null, $"{_job} has no build yet (or this user may not see it)", cancellationToken);
+                    return plan;
+                }
+
+            case FollowBuild(var number):
+                var end = await FollowBuildAsync(number, cancellationToken);
+                if (end == BuildEnd.Deleted)
+                {
+                    SetStatus(new JenkinsBuildStatus("deleted", number, null, null, BuildUrl(number), $"build #{number} was deleted in Jenkins"));
+                    await SayAsync(NoticeKind.Build, BuildUrl(number), $"build #{number} was deleted in Jenkins", cancellationToken);
+                }
+                return _follow ? new AwaitNextAfter(number) : new Idle();
+
+            case AwaitNextAfter(var number):
+                var job = await _client.GetJobAsync(cancellationToken);
+                var next = job.Builds?.Where(b => b.Number > number).Select(b => (int?)b.Number).Min();
+                if (next is { } n) return new FollowBuild(n);
+                // The finished build stays what /api/sources shows until the next one starts.
+                var waiting = $"waiting for the build after #{number}";
+                if (Status.Message != waiting)
+                {
+                    SetStatus(Status with { Message = waiting });
+                    await SayAsync(NoticeKind.Waiting, _client.JobUrl, waiting, cancellationToken);
+                }
+                await DelayAsync(cancellationToken);
+                return plan;
+
+            case AwaitQueue(var trigger):
+                SetStatus(new JenkinsBuildStatus("queued", null, null, trigger.QueueId, null, $"queue item {trigger.QueueId}"));
+                await SayAsync(NoticeKind.Build, _client.JobUrl, $"build queued (queue item {trigger.QueueId})", cancellationToken);
+                var outcome = await trigger.Outcome.WaitAsync(cancellationToken);
+                if (outcome.Number is { } triggered) return new FollowBuild(triggered);
+                SetStatus(new JenkinsBuildStatus("cancelled", null, null, trigger.QueueId, null, outcome.Message));
+                await SayAsync(NoticeKind.Build, _client.JobUrl, outcome.Message ?? $"queue item {trigger.QueueId} did not become a build", cancellationToken);
+                return _follow && _lastFollowed is { } previous ? new AwaitNextAfter(previous) : new Idle();
+
+            default:
+                await Task.Delay(Timeout.InfiniteTimeSpan, _time, cancellationToken);
+                return plan;
+        }
+    }
+
+    private async Task<BuildEnd> FollowBuildAsync(int number, CancellationToken cancellationToken)
+    {
+        var url = BuildUrl(number);
+        var label = number.ToString(CultureInfo.InvariantCulture);
+        JenkinsBuildInfo info;
+        while (true)
+        {
+            try
+            {
+                info = await _client.GetBuildAsync(label, cancellationToken);
+                break;
+            }
+            catch (JenkinsNotFoundException)
+            {
+                if (JenkinsBuildFile.WasSeen(Directory, number)) return BuildEnd.Deleted;
+                await WaitingAsync(number, $"build #{number} does not exist yet", cancellationToken);
+            }
+        }
+
+        using var file = JenkinsBuildFile.Open(Directory, number);
+        if (!file.Identify(info.Timestamp))
+            await SayAsync(NoticeKind.Build, url, $"build #{number} is another build than the one saved under that number; fetching its console anew", cancellationToken);
+        await MakeCurrentAsync(number, url, cancellationToken);
+        _lastFollowed = number;
+        SetStatus(new JenkinsBuildStatus(info.Completed ? "finished" : "running", number, info.Completed ? info.Result : null, info.QueueId, url, null));
+        if (file.Complete) return await FinishedAsync(number, info, cancellationToken);
+
+        var emptyPolls = 0;
+        var buildOver = false;
+        while (true)
+        {
+            ProgressiveTextResponse response;
+            try
+            {
+                response = await _client.GetProgressiveTextAsync(number, file.RawOffset, cancellationToken);
+            }
+            catch (JenkinsNotFoundException)
+            {
+                return BuildEnd.Deleted;
+            }
+            var before = file.RawOffset;
+            var step = ProgressiveTextStep.From(before, response);
+            if (step.LogReplaced)
+            {
+                file.Reset();
+                await SayAsync(NoticeKind.Build, url, $"the log of build #{number} was replaced in Jenkins; reading it from its start", cancellationToken);
+            }
+            file.Append(step.Console, step.Next, step.Complete);
+            if (step.Complete) return await FinishedAsync(number, null, cancellationToken);
+
+            emptyPolls = step.Console.Length == 0 && step.Next == before ? emptyPolls + 1 : 0;
+            if (buildOver && emptyPolls > 0)
+            {
+                // Jenkins reports more data forever when the log file is missing; the build API says it is over.
+                file.Append([], file.RawOffset, complete: true);
+                return await FinishedAsync(number, null, cancellationToken);
+            }
+            if (emptyPolls >= EmptyPollsBeforeBuildCheck && emptyPolls % EmptyPollsBeforeBuildCheck == 0)
+            {
+                try
+                {
+                    var now = await _client.GetBuildAsync(label, cancellationToken);
+                    // One more console poll first: the last lines may have been written since the previous one.
+                    buildOver = now.Completed;
+                    if (buildOver) continue;
+                }
+                catch (JenkinsNotFoundException)
+                {
+                    return BuildEnd.Deleted;
+                }
+            }
+            if (!CutShort(response.Body)) await DelayAsync(cancellationToken);
+        }
+    }
+
+    private async Task<BuildEnd> FinishedAsync(int number, JenkinsBuildInfo? info, CancellationToken cancellationToken)
+    {
+        info ??= await _client.GetBuildAsync(number.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        var result = info.Result ?? "unknown";
+        SetStatus(new JenkinsBuildStatus("finished", number, info.Result, info.QueueId, BuildUrl(number), null));
+        await SayAsync(NoticeKind.Build, BuildUrl(number), $"build #{number} finished: {result}", cancellationToken);
+        return BuildEnd.Finished;
+    }
+
+    /// <summary>Points <c>current.log</c> at this build, once the tailer has read the previous build's file to its end.</summary>
+    private async Task MakeCurrentAsync(int number, string url, CancellationToken cancellationToken)
+    {
+        var current = JenkinsCurrentBuild.Read(Directory);
+        if (current != number)
+        {
+            if (current is { } previous && File.Exists(JenkinsBuildFile.LogPath(Directory, previous)))
+            {
+                var length = new FileInfo(JenkinsBuildFile.LogPath(Directory, previous)).Length;
+                var deadline = _time.GetUtcNow() + TailerCatchUpLimit;
+                while (!_tailerHasRead(length) && _time.GetUtcNow() < deadline)
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
+            }
+            JenkinsCurrentBuild.Point(Directory, number);
+        }
+        if (_lastFollowed != number)
+            await SayAsync(NoticeKind.Build, url, $"following build #{number} of {_job}", cancellationToken);
+    }
+
+    private async Task WaitingAsync(int? number, string message, CancellationToken cancellationToken)
+    {
+        if (Status.State != "waiting" || Status.Message != message)
+        {
+            SetStatus(new JenkinsBuildStatus("waiting", number, null, null, number is { } n ? BuildUrl(n) : _client.JobUrl, message));
+            await SayAsync(NoticeKind.Waiting, _client.JobUrl, message, cancellationToken);
+        }
+        await DelayAsync(cancellationToken);
+    }
+
+    private static bool CutShort(byte[] body)
+    {
+        // Every raw terminator counts; the server sends a raw LF as CRLF, which is one of them.
+        var span = body.AsSpan();
+        var terminators = span.Count((byte)'\n') + span.Count((byte)'\r') - CountCrLf(span);
+        return terminators >= MaxLinesPerResponse;
+    }
+
+    private static int CountCrLf(ReadOnlySpan<byte> span)
+    {
+        var count = 0;
+        for (var i = 1; i < span.Length; i++) if (span[i] == (byte)'\n' && span[i - 1] == (byte)'\r') count++;
+        return count;
+    }
+
+    private string BuildUrl(int number) => $"{_client.JobUrl}{number}/";
+
+    private Task DelayAsync(CancellationToken cancellationToken) => Task.Delay(_poll, _time, cancellationToken);
+
+    private void SetStatus(JenkinsBuildStatus status)
+    {
+        if (status == Status) return;
+        Status = status;
+        _logger.LogInformation("Source {Source}: build {Number} {State} {Result} {Message}", _name, status.Number, status.State, status.Result, status.Message);
+    }
+
+    private async Task SayAsync(NoticeKind kind, string path, string message, CancellationToken cancellationToken) =>
+        await _hub.WriteAsync([new SourceNotice(kind, path, message, _time.GetUtcNow().ToUnixTimeMilliseconds())], cancellationToken);
+
+    public void Dispose() => _client.Dispose();
+}

@@ -20,10 +20,11 @@ var drain = new Option<double>("--drain-seconds") { Description = "Longest wait 
 var concurrency = new Option<int>("--connect-concurrency") { Description = "Viewers connecting at once", DefaultValueFactory = _ => 64, Recursive = true };
 var readBuffer = new Option<int>("--read-buffer") { Description = "Bytes of read buffer per viewer", DefaultValueFactory = _ => 16 * 1024, Recursive = true };
 var results = new Option<string?>("--results") { Description = "Folder for reports (default load-tests/results)", Recursive = true };
+var warmup = new Option<double>("--warmup-seconds") { Description = "Seconds of traffic to two throw-away viewers before measuring (JIT warm-up)", DefaultValueFactory = _ => 2, Recursive = true };
 var maxMinutes = new Option<double>("--max-minutes") { Description = "Hard time limit for the whole command", DefaultValueFactory = _ => 60, Recursive = true };
 
 var root = new RootCommand("TailHub load tester: N SSE viewers on one source while lines are appended at R lines/s; reports delivery, latency, server CPU and memory.");
-foreach (var o in new Option[] { url, file, serverPid, sourceName, serverDll, noBuild, set, serverArg, serverEnv, lineBytes, drain, concurrency, readBuffer, results, maxMinutes })
+foreach (var o in new Option[] { url, file, serverPid, sourceName, serverDll, noBuild, set, serverArg, serverEnv, lineBytes, drain, concurrency, readBuffer, results, warmup, maxMinutes })
     root.Options.Add(o);
 
 Option<int> Viewers(int d) => new("--viewers", "-n") { Description = "Connected viewers", DefaultValueFactory = _ => d };
@@ -131,7 +132,8 @@ async Task<int> Execute(ParseResult p, CancellationToken cancellationToken, Func
         Seconds(p.GetValue(drain)),
         settings,
         p.GetValue(results) ?? ReportWriter.DefaultFolder(),
-        "load-tests " + string.Join(' ', args));
+        "load-tests " + string.Join(' ', args),
+        Seconds(p.GetValue(warmup)));
     try
     {
         var report = await scenario(context);

@@ -8,10 +8,11 @@ public sealed record ScenarioContext(
     TimeSpan DrainTimeout,
     IReadOnlyDictionary<string, string> ServerSettings,
     string ResultsFolder,
-    string CommandLine)
+    string CommandLine,
+    TimeSpan Warmup)
 {
     public RunSettings Run(string name, int viewers, double rate, TimeSpan duration, int stalled = 0, bool reconnect = false) =>
-        new(name, viewers, rate, duration, LineBytes, DrainTimeout, Fleet with { Stalled = stalled }, ServerSettings, reconnect);
+        new(name, viewers, rate, duration, LineBytes, DrainTimeout, Fleet with { Stalled = stalled }, ServerSettings, Warmup, reconnect);
 
     public static string Machine() =>
         $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, " +

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace TailHub.LoadTests;
 
 /// <summary>CPU time and memory of one process, read from <c>/proc/&lt;pid&gt;</c>.</summary>
-public readonly record struct ProcSnapshot(double CpuSeconds, long RssKb, long PeakRssKb, DateTime TakenUtc)
+public readonly record struct ProcSnapshot(double CpuSeconds, long RssKb, long PeakRssKb, DateTime TakenUtc, long ContextSwitches = 0, int Threads = 0)
 {
     public static readonly ProcSnapshot None = new(0, 0, 0, default);
     public bool IsValid => TakenUtc != default;
@@ -54,12 +54,42 @@ public sealed class ProcSampler : IAsyncDisposable
                 if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = ParseKb(line);
                 else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) hwm = ParseKb(line);
             }
-            return new ProcSnapshot(cpuTicks / TicksPerSecond, rss, Math.Max(hwm, rss), DateTime.UtcNow);
+            var (switches, threads) = ContextSwitches(pid);
+            return new ProcSnapshot(cpuTicks / TicksPerSecond, rss, Math.Max(hwm, rss), DateTime.UtcNow, switches, threads);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
             return ProcSnapshot.None;
         }
+    }
+
+    /// <summary>
+    /// Voluntary + involuntary context switches summed over the process's live threads. Every time a viewer's session
+    /// or the pipeline waits for work and is woken again costs one; it shows how much of the CPU is wake-ups.
+    /// (Threads that exited take their counts with them, so this is a lower bound.)
+    /// </summary>
+    private static (long Switches, int Threads) ContextSwitches(int pid)
+    {
+        long total = 0;
+        var threads = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                    {
+                        if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                            total += ParseKb(line);
+                    }
+                    threads++;
+                }
+                catch (IOException) { } // the thread ended meanwhile
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return (total, threads);
     }
 
     private async Task LoopAsync(TimeSpan interval, CancellationToken cancellationToken)
@@ -76,7 +106,7 @@ public sealed class ProcSampler : IAsyncDisposable
 
     private static long ParseKb(string line)
     {
-        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var parts = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
         return parts.Length >= 2 && long.TryParse(parts[1], out var kb) ? kb : 0;
     }
 

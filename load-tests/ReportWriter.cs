@@ -88,11 +88,12 @@ public static class ReportWriter
         s.AppendLine();
         s.AppendLine("## Cost");
         s.AppendLine();
-        s.AppendLine("| run | server CPU s | server CPU % core | µs / (viewer, line) | server idle RSS MB | connected RSS MB | idle KB / viewer | peak RSS MB | client CPU % core | client saturated | machine saturated |");
-        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        s.AppendLine("| run | server CPU s | server CPU % core | µs / (viewer, line) | server ctx switches/s | server threads | server idle RSS MB | connected RSS MB | idle KB / viewer | peak RSS MB | client CPU % core | client saturated | machine saturated |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var r in runs)
         {
             s.AppendLine(Row(r.Name, F(r.Server?.CpuSeconds, 2), F(r.Server?.CpuPercentOfOneCore, 0), F(r.ServerCpuMicrosPerDelivery, 3),
+                F(r.Server?.ContextSwitchesPerSecond, 0), r.Server is { } sv ? N(sv.Threads) : "–",
                 F(r.ServerIdleRssMb, 1), F(r.ServerConnectedRssMb, 1), F(r.IdleKbPerViewer, 1), F(r.Server?.PeakRssMb, 1),
                 F(r.Client.CpuPercentOfOneCore, 0), r.ClientSaturated ? "**yes**" : "no", r.MachineSaturated ? "**yes**" : "no"));
         }

@@ -13,7 +13,7 @@ public sealed record Spread(long Min, long Median, long Max, long Total)
 }
 
 /// <summary>Server or client resource use over the measured window (writing plus drain).</summary>
-public sealed record ProcessUse(double CpuSeconds, double CpuPercentOfOneCore, double PeakRssMb);
+public sealed record ProcessUse(double CpuSeconds, double CpuPercentOfOneCore, double PeakRssMb, double ContextSwitchesPerSecond = 0, int Threads = 0);
 
 /// <summary>Everything one run measured. Field names are the JSON report's; the Markdown report explains them.</summary>
 public sealed record RunResult

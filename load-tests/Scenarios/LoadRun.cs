@@ -94,11 +94,11 @@ public static class LoadRun
             if (serverStart is { IsValid: true } s0 && serverEnd is { IsValid: true } s1)
             {
                 var cpu = s1.CpuSeconds - s0.CpuSeconds;
-                serverUse = new ProcessUse(cpu, cpu / measured * 100, (peak ?? s1.PeakRssKb) / 1024.0);
+                serverUse = new ProcessUse(cpu, cpu / measured * 100, (peak ?? s1.PeakRssKb) / 1024.0, (s1.ContextSwitches - s0.ContextSwitches) / measured, s1.Threads);
                 if (totalDelivered > 0) perDelivery = cpu * 1e6 / totalDelivered;
             }
             var clientCpu = clientEnd.CpuSeconds - clientStart.CpuSeconds;
-            var clientUse = new ProcessUse(clientCpu, clientCpu / measured * 100, clientEnd.PeakRssKb / 1024.0);
+            var clientUse = new ProcessUse(clientCpu, clientCpu / measured * 100, clientEnd.PeakRssKb / 1024.0, (clientEnd.ContextSwitches - clientStart.ContextSwitches) / measured, clientEnd.Threads);
             var cores = Environment.ProcessorCount;
             var clientSaturated = clientCpu / measured > 0.8 * cores;
             var machineSaturated = (clientCpu + (serverUse?.CpuSeconds ?? 0)) / measured > 0.9 * cores;

@@ -6,6 +6,11 @@ using TailHub.LoadTests.Scenarios;
 // TailHub load tester: every scenario is one subcommand, starts its own TailHub on loopback (or targets --url),
 // stops by itself, and writes load-tests/results/{scenario}-{time}.md/.json plus latest.md/latest.json.
 
+// Viewer reads complete on the socket engine's epoll thread instead of hopping to the thread pool: the scan after
+// a read never blocks, and one hop fewer per read keeps the tester cheap next to the server. Read once, when the
+// first socket is made, so it is set before anything else. ServerProcess keeps it out of the server's environment.
+Environment.SetEnvironmentVariable(ServerProcess.InlineCompletionsVariable, "1");
+
 var url = new Option<Uri?>("--url") { Description = "Test a running TailHub instead of starting one (loopback only); needs --file", Recursive = true };
 var file = new Option<string?>("--file") { Description = "With --url: the file of --source-name that this tool appends to", Recursive = true };
 var serverPid = new Option<int?>("--server-pid") { Description = "With --url: the server's PID, for its CPU and memory", Recursive = true };

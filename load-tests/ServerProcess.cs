@@ -34,6 +34,9 @@ public sealed class ServerProcess : IAsyncDisposable
         _process = process;
     }
 
+    /// <summary>The tester sets this for itself; the server gets it only through --server-env.</summary>
+    public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     public Uri BaseUri { get; }
     public string SourceName { get; }
     public string FilePath { get; }
@@ -68,6 +71,7 @@ public sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
         foreach (var arg in options.ExtraArgs) start.ArgumentList.Add(arg);
+        start.Environment.Remove(InlineCompletionsVariable);
         foreach (var pair in options.Environment)
         {
             var eq = pair.IndexOf('=');

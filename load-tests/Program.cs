@@ -53,7 +53,9 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
 }
 // stall: one viewer stops reading.
 {
-    var n = Viewers(1000); var r = Rate(1000); var d = Duration(20);
+    // 45 s: the stalled viewer's frames first fill the server's socket send buffer (loopback auto-tunes it up to
+    // tcp_wmem's 4 MB, ~470 frames of 50 lines) and then its 256-frame queue; only after that are lines dropped.
+    var n = Viewers(1000); var r = Rate(1000); var d = Duration(45);
     var s = new Option<int>("--stalled") { Description = "Viewers that stop reading", DefaultValueFactory = _ => 1 };
     var cmd = new Command("stall", "Baseline run, then the same with stalled viewers: healthy viewers must not notice") { n, r, d, s };
     cmd.SetAction((p, ct) => Execute(p, ct, c => StallScenario.RunAsync(c, p.GetValue(n), p.GetValue(r), Seconds(p.GetValue(d)), p.GetValue(s), ct)));
@@ -92,7 +94,8 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
         var reports = new List<ScenarioReport>
         {
             await SweepScenario.RunAsync(c, "sweep", q ? [10, 100] : [10, 100, 1000, 5000, 10000], q ? [100, 1000] : [100, 1000, 10000], Seconds(q ? 3 : 20), ct),
-            await StallScenario.RunAsync(c, q ? 100 : 1000, q ? 500 : 1000, Seconds(q ? 4 : 20), 1, ct),
+            // Small: 1 KB lines and a 16-frame queue reach the drop path in seconds instead of 45 s.
+            await StallScenario.RunAsync(q ? SmallStall(c) : c, q ? 100 : 1000, 1000, Seconds(q ? 6 : 45), 1, ct),
             await ReconnectScenario.RunAsync(c, q ? 100 : 1000, q ? 500 : 1000, Seconds(q ? 4 : 20), ct),
             await FirehoseScenario.RunAsync(c, q ? 20 : 100, q ? [10_000, 50_000, 100_000] : [50_000, 100_000, 200_000, 300_000, 500_000, 750_000, 1_000_000], Seconds(q ? 3 : 5), ct),
             await CatchUpScenario.RunAsync(c, q ? 64L << 20 : 1L << 30, 1, Seconds(300), ct),
@@ -156,6 +159,9 @@ async Task<int> Execute(ParseResult p, CancellationToken cancellationToken, Func
 }
 
 static TimeSpan Seconds(double s) => TimeSpan.FromSeconds(s);
+
+static ScenarioContext SmallStall(ScenarioContext c) =>
+    c with { LineBytes = 1000, ServerSettings = new Dictionary<string, string>(c.ServerSettings) { ["TailHub:ViewerQueueBatches"] = "16" } };
 static int[] Ints(string list) => [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => int.Parse(x.Replace("_", ""), CultureInfo.InvariantCulture))];
 static double[] Doubles(string list) => [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => double.Parse(x.Replace("_", ""), CultureInfo.InvariantCulture))];
 

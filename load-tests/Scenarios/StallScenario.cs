@@ -23,7 +23,8 @@ public static class StallScenario
         var stalledMissing = stall.StalledMissing?.Total ?? 0;
         findings.Add(Targets.Verdict(stalledMissing == stall.StalledGapLinesReported,
             $"stalled viewers missed {stalledMissing:N0} lines; gap events reported {stall.StalledGapLinesReported:N0} (every loss should be reported)" +
-            (stalledMissing == 0 ? " — the stall never filled the server's queue; raise --rate or --duration to reach the drop path" : "")));
+            (stalledMissing == 0 ? " — the stall never got past the server's socket buffer and its ViewerQueueBatches-frame queue: " +
+                "run longer (-d 45), or with bigger lines and a smaller queue (--line-bytes 1000 --set TailHub:ViewerQueueBatches=16)" : "")));
         foreach (var run in new[] { baseline, stall })
             if (run.ServerCpuMicrosPerDelivery is { } us) findings.Add($"{run.Name}: {Targets.F(us, 3)} µs server CPU per (viewer, line)");
         return await context.SaveAsync(context.Report("stall", started, [baseline, stall], findings));

@@ -11,7 +11,7 @@ using TailHub.LoadTests.Scenarios;
 // first socket is made, so it is set before anything else. ServerProcess keeps it out of the server's environment.
 Environment.SetEnvironmentVariable(ServerProcess.InlineCompletionsVariable, "1");
 
-var url = new Option<Uri?>("--url") { Description = "Test a running TailHub instead of starting one (loopback only); needs --file", Recursive = true };
+var url = new Option<string?>("--url") { Description = "Test a running TailHub instead of starting one (loopback only); needs --file", Recursive = true };
 var file = new Option<string?>("--file") { Description = "With --url: the file of --source-name that this tool appends to", Recursive = true };
 var serverPid = new Option<int?>("--server-pid") { Description = "With --url: the server's PID, for its CPU and memory", Recursive = true };
 var sourceName = new Option<string>("--source-name") { Description = "Source name", DefaultValueFactory = _ => "load", Recursive = true };
@@ -118,9 +118,10 @@ async Task<int> Execute(ParseResult p, CancellationToken cancellationToken, Func
     using var hardStop = new Timer(_ => { Console.Error.WriteLine("Time limit passed; exiting."); ProcessRegistry.KillAll(); Environment.Exit(3); },
         null, limit + TimeSpan.FromMinutes(1), Timeout.InfiniteTimeSpan);
 
-    var target = p.GetValue(url);
-    if (target is not null)
+    Uri? target = null;
+    if (p.GetValue(url) is { } text)
     {
+        if (!Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out target)) { Console.Error.WriteLine($"--url '{text}' is not an absolute URL."); return 2; }
         if (!target.IsLoopback) { Console.Error.WriteLine("--url must be a loopback address (127.0.0.0/8, localhost, [::1])."); return 2; }
         if (p.GetValue(file) is null) { Console.Error.WriteLine("--url needs --file: the source's file this tool appends to."); return 2; }
     }

@@ -33,6 +33,9 @@ public sealed class SseViewer
     public SseScanner Scanner { get; }
     public int Connections { get; private set; }
     public string? Error { get; private set; }
+
+    /// <summary>The server ended a response (end of stream) that this viewer had not chosen to close.</summary>
+    public int ServerClosures { get; private set; }
     public bool Connected => !_readLoop.IsCompleted;
 
     /// <summary>Bytes dropped because a single short line did not fit the buffer (never expected).</summary>
@@ -76,7 +79,11 @@ public sealed class SseViewer
             {
                 if (_stallGate is { } gate) await gate.Task.WaitAsync(cancellationToken);
                 var n = await stream.ReadAsync(_buffer.AsMemory(carry), cancellationToken);
-                if (n == 0) return;
+                if (n == 0)
+                {
+                    ServerClosures++;
+                    return;
+                }
                 // One timestamp per read: every line in it arrived by now, and a clock read per line would cost more than the scan.
                 var now = Clock.NowMicros();
                 Tally.Received(n);

@@ -84,6 +84,12 @@ public static class LoadRun
             var delivered = healthy.Select(v => written - v.Tally.MissingOf(written)).ToArray();
             var totalDelivered = fleet.Viewers.Sum(v => written - v.Tally.MissingOf(written));
             foreach (var v in fleet.Viewers.Where(v => v.Error is not null).Take(3)) notes.Add($"viewer {v.Index}: {v.Error}");
+            var closedHealthy = fleet.Healthy.Count(v => v.ServerClosures > 0);
+            if (closedHealthy > 0) notes.Add($"the server closed {closedHealthy} healthy viewers' streams");
+            var closedStalled = fleet.Stalled.Count(v => v.ServerClosures > 0);
+            // Kestrel aborts a response whose data rate stays under MinResponseDataRate (240 B/s after 5 s), which is
+            // what a stalled reader looks like to it; a browser would reconnect with Last-Event-ID.
+            if (closedStalled > 0) notes.Add($"the server closed {closedStalled} stalled viewers' streams (e.g. Kestrel's MinResponseDataRate)");
             var oversized = fleet.Viewers.Sum(v => v.OversizedLines);
             if (oversized > 0) notes.Add($"{oversized} bytes of over-long SSE lines skipped by the client");
             var malformed = fleet.Viewers.Sum(v => v.Tally.Malformed);

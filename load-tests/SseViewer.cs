@@ -34,6 +34,9 @@ public sealed class SseViewer
     public int Connections { get; private set; }
     public string? Error { get; private set; }
 
+    /// <summary>Drops that found no event boundary in time and cut mid-event (lines of that event may then repeat).</summary>
+    public int HardCuts { get; private set; }
+
     /// <summary>The server ended a response (end of stream) that this viewer had not chosen to close.</summary>
     public int ServerClosures { get; private set; }
     public bool Connected => !_readLoop.IsCompleted;
@@ -134,7 +137,11 @@ public sealed class SseViewer
     public async Task DropAsync(TimeSpan wait)
     {
         _dropRequested = true;
-        if (await Task.WhenAny(_readLoop, Task.Delay(wait)) != _readLoop && _connection is { } c) await c.CancelAsync();
+        if (await Task.WhenAny(_readLoop, Task.Delay(wait)) != _readLoop && _connection is { } c)
+        {
+            HardCuts++;
+            await c.CancelAsync();
+        }
         await _readLoop;
     }
 

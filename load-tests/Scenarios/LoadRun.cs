@@ -84,6 +84,8 @@ public static class LoadRun
             var delivered = healthy.Select(v => written - v.Tally.MissingOf(written)).ToArray();
             var totalDelivered = fleet.Viewers.Sum(v => written - v.Tally.MissingOf(written));
             foreach (var v in fleet.Viewers.Where(v => v.Error is not null).Take(3)) notes.Add($"viewer {v.Index}: {v.Error}");
+            var hardCuts = fleet.Viewers.Sum(v => v.HardCuts);
+            if (hardCuts > 0) notes.Add($"{hardCuts} drops found no event boundary within 2 s and cut the stream mid-event");
             var closedHealthy = fleet.Healthy.Count(v => v.ServerClosures > 0);
             if (closedHealthy > 0) notes.Add($"the server closed {closedHealthy} healthy viewers' streams");
             var closedStalled = fleet.Stalled.Count(v => v.ServerClosures > 0);

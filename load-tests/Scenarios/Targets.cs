@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace TailHub.LoadTests.Scenarios;
+
+/// <summary>
+/// The targets TailHub is held to, checked against a run wherever they apply, each finding saying PASS or MISS with
+/// the measured figure. A run whose client or machine was saturated says so, since then a MISS may be the tester's.
+/// </summary>
+public static class Targets
+{
+    public const double MicrosPerDelivery = 0.15;
+    public const double IdleKbPerViewer = 10;
+    public const double RssMbAt10k = 200;
+    public const double P50Ms = 10;
+    public const double P99Ms = 50;
+    public const double FirehoseLinesPerSecond = 500_000;
+    public const double CatchUpVsWc = 0.5;
+
+    public static IEnumerable<string> Check(RunResult r)
+    {
+        var caveat = r.ClientSaturated ? " (client saturated)" : r.MachineSaturated ? " (machine saturated)" : "";
+        yield return Verdict(r.DeliveredPercent >= 100, $"{r.Name}: delivered {F(r.DeliveredPercent, 3)}% to {r.Viewers - r.StalledViewers} viewers (target 100%){caveat}");
+        if (r.ServerCpuMicrosPerDelivery is { } us)
+            yield return Verdict(us <= MicrosPerDelivery, $"{r.Name}: {F(us, 3)} µs server CPU per (viewer, line) (target ≤ {MicrosPerDelivery}){caveat}");
+        if (r.IdleKbPerViewer is { } kb && r.Viewers >= 100)
+            yield return Verdict(kb <= IdleKbPerViewer, $"{r.Name}: {F(kb, 1)} KB idle server memory per viewer (target ≤ {IdleKbPerViewer})");
+        if (r.Viewers >= 10_000 && r.Server is { } s)
+            yield return Verdict(s.PeakRssMb <= RssMbAt10k, $"{r.Name}: peak server RSS {F(s.PeakRssMb, 0)} MB with {r.Viewers:N0} viewers (target ≤ {RssMbAt10k})");
+        if (r.Viewers >= 1000 && r.RateLinesPerSecond <= 100 && r.StalledViewers == 0 && r.Latency.Samples > 0)
+            yield return Verdict(r.Latency.P50Ms <= P50Ms && r.Latency.P99Ms <= P99Ms,
+                $"{r.Name}: latency p50 {F(r.Latency.P50Ms, 1)} ms, p99 {F(r.Latency.P99Ms, 1)} ms (target ≤ {P50Ms} / ≤ {P99Ms}){caveat}");
+    }
+
+    public static string Verdict(bool pass, string text) => (pass ? "PASS " : "MISS ") + text;
+
+    public static string F(double v, int digits) => v.ToString("F" + digits, CultureInfo.InvariantCulture);
+}

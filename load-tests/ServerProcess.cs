@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace TailHub.LoadTests;
+
+/// <summary>How to start TailHub: which build, which settings, and anything extra for its command line or environment.</summary>
+public sealed record ServerOptions(
+    string? DllPath,
+    bool Build,
+    IReadOnlyList<string> ExtraArgs,
+    IReadOnlyList<string> Environment)
+{
+    public static readonly ServerOptions Default = new(null, true, [], []);
+}
+
+/// <summary>
+/// The TailHub under test: a process this tool started on a free loopback port (and kills when done), or one
+/// already running at <c>--url</c>. Either way the tool knows the source's name, its file, and where possible the
+/// server's PID for CPU and memory.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private static readonly Lock BuildLock = new();
+    private static bool s_built;
+    private readonly Process? _process;
+
+    private ServerProcess(Uri baseUri, string sourceName, string filePath, int? pid, Process? process)
+    {
+        BaseUri = baseUri;
+        SourceName = sourceName;
+        FilePath = filePath;
+        Pid = pid;
+        _process = process;
+    }
+
+    /// <summary>The tester sets this for itself; the server gets it only through --server-env.</summary>
+    public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    public Uri BaseUri { get; }
+    public string SourceName { get; }
+    public string FilePath { get; }
+    public int? Pid { get; }
+    public bool Owned => _process is not null;
+
+    /// <summary>Targets a running server; its source's file must be writable by this tool.</summary>
+    public static ServerProcess Attach(Uri baseUri, string sourceName, string filePath, int? pid) =>
+        new(baseUri, sourceName, filePath, pid, null);
+
+    /// <summary>
+    /// Starts TailHub on 127.0.0.1 with one source, <paramref name="sourceName"/>, at <paramref name="filePath"/>
+    /// (created empty unless <paramref name="createFile"/> is false), and waits until it answers.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(ServerOptions options, string sourceName, string filePath, bool createFile,
+        IReadOnlyDictionary<string, string> settings, string folder, CancellationToken cancellationToken)
+    {
+        var dll = options.DllPath ?? DefaultDllPath();
+        EnsureBuilt(options, dll);
+        if (createFile) await File.WriteAllBytesAsync(filePath, [], cancellationToken);
+
+        var port = FreeLoopbackPort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = folder,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--source", $"{sourceName}={filePath}", "--TailHub:LogFile=", "--Logging:LogLevel:Default=Warning" })
+            start.ArgumentList.Add(arg);
+        foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
+        foreach (var arg in options.ExtraArgs) start.ArgumentList.Add(arg);
+        start.Environment.Remove(InlineCompletionsVariable);
+        foreach (var pair in options.Environment)
+        {
+            var eq = pair.IndexOf('=');
+            if (eq > 0) start.Environment[pair[..eq]] = pair[(eq + 1)..];
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        // Drain its output to a file so a chatty server never blocks on a full pipe.
+        var log = Path.Combine(folder, "server.log");
+        var logWriter = TextWriter.Synchronized(new StreamWriter(log) { AutoFlush = true });
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) logWriter.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) logWriter.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        ProcessRegistry.Track(process);
+
+        var server = new ServerProcess(new Uri($"http://127.0.0.1:{port}/"), sourceName, filePath, process.Id, process);
+        await server.WaitReadyAsync(TimeSpan.FromSeconds(30), log, cancellationToken);
+        return server;
+    }
+
+    private async Task WaitReadyAsync(TimeSpan timeout, string log, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process is { HasExited: true })
+                throw new InvalidOperationException($"TailHub exited with code {_process.ExitCode}; see {log}:\n{ReadTail(log)}");
+            try
+            {
+                using var response = await http.GetAsync("api/sources", cancellationToken);
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new TimeoutException($"TailHub did not answer within {timeout.TotalSeconds:0} s; see {log}");
+    }
+
+    private static string ReadTail(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            var text = reader.ReadToEnd();
+            return text.Length > 2000 ? text[^2000..] : text;
+        }
+        catch (IOException) { return ""; }
+    }
+
+    /// <summary>The repository root: the nearest folder above this tool (or the working directory) holding TailHub.csproj.</summary>
+    public static string RepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "TailHub.csproj"))) return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Cannot find TailHub.csproj above this tool or the working directory; pass --server-dll.");
+    }
+
+    public static string DefaultDllPath() =>
+        Path.Combine(RepositoryRoot(), "artifacts", "bin", "TailHub", "Release", "net10.0", "TailHub.dll");
+
+    /// <summary>Builds the server in Release once per run of this tool, so a sweep never measures a stale build.</summary>
+    private static void EnsureBuilt(ServerOptions options, string dll)
+    {
+        lock (BuildLock)
+        {
+            if (s_built || (!options.Build && File.Exists(dll))) return;
+            if (options.DllPath is not null && !options.Build) throw new FileNotFoundException("No TailHub build there", dll);
+            var root = RepositoryRoot();
+            Console.Error.WriteLine($"Building TailHub (Release) in {root} …");
+            var build = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { "build", "-c", "Release", "TailHub.csproj", "-nologo", "-v", "q" }) build.ArgumentList.Add(arg);
+            using var process = Process.Start(build)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(true); throw new TimeoutException("dotnet build took over 5 minutes"); }
+            if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet build failed:\n{stdout.Result}\n{stderr.Result}");
+            if (!File.Exists(dll)) throw new FileNotFoundException("Build finished but the server DLL is not where expected", dll);
+            s_built = true;
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is null) return;
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception) { }
+        ProcessRegistry.Forget(_process);
+        _process.Dispose();
+    }
+}
+
+/// <summary>Every server this tool started, so an interrupted run (Ctrl+C, an unhandled error) still kills them.</summary>
+public static class ProcessRegistry
+{
+    private static readonly Lock Gate = new();
+    private static readonly HashSet<Process> Running = [];
+
+    static ProcessRegistry()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+        Console.CancelKeyPress += (_, _) => KillAll();
+    }
+
+    public static void Track(Process process)
+    {
+        lock (Gate) Running.Add(process);
+    }
+
+    public static void Forget(Process process)
+    {
+        lock (Gate) Running.Remove(process);
+    }
+
+    public static void KillAll()
+    {
+        Process[] all;
+        lock (Gate) all = [.. Running];
+        foreach (var p in all)
+        {
+            try { if (!p.HasExited) p.Kill(entireProcessTree: true); }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
+        }
+    }
+}

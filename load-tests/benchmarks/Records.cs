@@ -45,5 +45,7 @@ public static class Records
     private sealed class NullSink : ISequencedRecordSink
     {
         public void Publish(SourceRecord[] records) { }
+
+        public ValueTask WaitForRoomAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 }

@@ -7,6 +7,10 @@ namespace TailHub.Pipeline;
 public interface ISequencedRecordSink
 {
     void Publish(SourceRecord[] records);
+
+    /// <summary>Completes when the sink can take more: a fast reader (a catch-up over a large file) waits here
+    /// instead of piling records up in memory.</summary>
+    ValueTask WaitForRoomAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -58,6 +62,7 @@ public sealed class SourceHub
                 }
                 Interlocked.Exchange(ref _lastSeq, seq);
                 sink.Publish(chunk);
+                await sink.WaitForRoomAsync(cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

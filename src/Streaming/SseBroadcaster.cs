@@ -25,6 +25,10 @@ public sealed class SseBroadcaster : ISequencedRecordSink
     private List<SourceRecord> _spare = [];
     private int _pendingLines;
     private TaskCompletionSource _full = NewFullSignal();
+    private TaskCompletionSource? _room;
+
+    // Frames stay well under the large-object heap's 85 KB, where every allocation would cost a full collection's worth.
+    private const int MaxFrameTextBytes = 48 * 1024;
     private long _lastPublishedSeq;
     private Viewer[] _viewers = [];
     private long _linesSent;
@@ -84,6 +88,21 @@ public sealed class SseBroadcaster : ISequencedRecordSink
         }
     }
 
+    /// <summary>Waits while more than a few batches are pending, which only happens when encoding falls behind reading.</summary>
+    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        Task room;
+        lock (_lock)
+        {
+            if (_pendingLines <= PendingLimit) return ValueTask.CompletedTask;
+            _room ??= NewFullSignal();
+            room = _room.Task;
+        }
+        return new ValueTask(room.WaitAsync(cancellationToken));
+    }
+
+    private int PendingLimit => 4 * _options.BatchMaxLines;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var lastSend = DateTimeOffset.MinValue;
@@ -121,6 +140,8 @@ public sealed class SseBroadcaster : ISequencedRecordSink
             _spare = records;
             _pendingLines = 0;
             if (_full.Task.IsCompleted) _full = NewFullSignal();
+            _room?.TrySetResult();
+            _room = null;
             _lastPublishedSeq = records[^1].Seq;
             viewers = _viewers;
         }
@@ -138,13 +159,15 @@ public sealed class SseBroadcaster : ISequencedRecordSink
     {
         var frames = new List<SseFrame>();
         var run = new List<LogLine>();
+        var runBytes = 0;
         foreach (var record in records)
         {
             switch (record)
             {
                 case LogLine line:
                     run.Add(line);
-                    if (run.Count >= _options.BatchMaxLines) FlushRun();
+                    runBytes += line.Utf8.Length;
+                    if (run.Count >= _options.BatchMaxLines || runBytes >= MaxFrameTextBytes) FlushRun();
                     break;
                 case SourceNotice notice:
                     FlushRun();
@@ -164,6 +187,7 @@ public sealed class SseBroadcaster : ISequencedRecordSink
             if (run.Count == 0) return;
             var lines = run.ToArray();
             run.Clear();
+            runBytes = 0;
             frames.Add(Encode(lines[0].Seq, lines[^1].Seq, lines.Length, lines, b => SseFormat.WriteLines(b, Name, lines)));
         }
     }

@@ -16,9 +16,9 @@ public sealed class SlowViewerTests
         await using var stalled = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=0", stalled: true);
         await using var fast = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=0");
 
-        // About 20 MB, far more than socket buffers and the stalled viewer's queue (8 batches of 100 lines) can hold.
+        // About 20 MB, far more than socket buffers and the stalled viewer's queue (8 events) can hold.
         // Written in chunks, each once the fast viewer has the previous one: it keeps up by construction.
-        const int chunks = 20, perChunk = 500, total = chunks * perChunk;
+        const int chunks = 100, perChunk = 100, total = chunks * perChunk;
         var padding = new string('x', 2000);
         var fastEvents = new List<SseEvent>();
         using (var writer = new LogWriter(folder.PathOf("app.log")))

@@ -107,3 +107,28 @@ public sealed class SseBroadcasterTests : IAsyncDisposable
         Assert.Contains("event: app\ndata: {\"source\":\"app\",\"lines\":[{\"seq\":1,", Encoding.UTF8.GetString(first.Bytes));
     }
 }
+
+public sealed class SseBroadcasterBackpressureTests
+{
+    [Fact]
+    public async Task A_reader_far_ahead_of_the_broadcaster_waits_for_room_instead_of_piling_up_records()
+    {
+        var time = TimeProvider.System;
+        var options = new TailHubOptions { BatchMaxLines = 10 };
+        var broadcaster = new SseBroadcaster(new SourceHub("app", 100, 100, 1024, time), options, new StreamEpoch("e"), time);
+        var records = Enumerable.Range(1, 50)
+            .Select(s => (SourceRecord)new LogLine(Encoding.UTF8.GetBytes($"line {s}"), new FileRef("/x", default), 0, 0, 0) { Seq = s })
+            .ToArray();
+
+        broadcaster.Publish(records);
+        var room = broadcaster.WaitForRoomAsync(CancellationToken.None).AsTask();
+        Assert.False(room.IsCompleted);
+
+        using var stop = new CancellationTokenSource();
+        var running = broadcaster.RunAsync(stop.Token);
+        await room.WaitAsync(TimeSpan.FromSeconds(5));
+        stop.Cancel();
+        await running;
+        Assert.Equal(50, broadcaster.LastPublishedSeq);
+    }
+}

@@ -18,15 +18,27 @@ public sealed class FileChangeSignal : IDisposable
     private readonly Dictionary<string, FileSystemWatcher> _watchers = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
     private readonly bool _recursive;
+    private int _structural = 1;
 
     public FileChangeSignal(TimeProvider time, TimeSpan pollInterval, bool recursive, ILogger logger)
     {
         _logger = logger;
         _recursive = recursive;
-        _timer = time.CreateTimer(_ => Wake(), null, pollInterval, pollInterval);
+        _timer = time.CreateTimer(_ => WakeForStructure(), null, pollInterval, pollInterval);
     }
 
+    /// <summary>Something was written: the files followed need reading.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Files may have appeared, vanished or been renamed (or it is time to look anyway).</summary>
+    public void WakeForStructure()
+    {
+        Volatile.Write(ref _structural, 1);
+        Wake();
+    }
+
+    /// <summary>Whether a structural change was signalled since the last call: only then are paths searched again.</summary>
+    public bool TakeStructuralChange() => Interlocked.Exchange(ref _structural, 0) == 1;
 
     public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => _wake.Reader.ReadAsync(cancellationToken);
 
@@ -52,13 +64,13 @@ public sealed class FileChangeSignal : IDisposable
                     InternalBufferSize = 64 * 1024,
                 };
                 watcher.Changed += (_, _) => Wake();
-                watcher.Created += (_, _) => Wake();
-                watcher.Deleted += (_, _) => Wake();
-                watcher.Renamed += (_, _) => Wake();
+                watcher.Created += (_, _) => WakeForStructure();
+                watcher.Deleted += (_, _) => WakeForStructure();
+                watcher.Renamed += (_, _) => WakeForStructure();
                 watcher.Error += (_, e) =>
                 {
                     _logger.LogDebug(e.GetException(), "File watcher on {Directory} lost events; polling covers them", directory);
-                    Wake();
+                    WakeForStructure();
                 };
                 watcher.EnableRaisingEvents = true;
                 _watchers[directory] = watcher;

@@ -36,6 +36,7 @@ public sealed class FileTailer
     private long _linesRead;
     private long _bytesRead;
     private string? _lastError;
+    private bool _statusChanged;
 
     public FileTailer(string name, SourcePath path, TailHubOptions options, ChannelWriter<SourceRecord[]> output, TimeProvider time, ILogger logger)
     {
@@ -68,14 +69,23 @@ public sealed class FileTailer
         {
             while (true)
             {
-                signal.Watch(DirectoriesToWatch());
-                Discover(first);
-                foreach (var watched in _paths.Values.ToList())
+                // A write only needs reading; searching paths and rebuilding the status wait for a structural
+                // change (create, delete, rename, watcher overflow) or the poll tick.
+                var structural = signal.TakeStructuralChange();
+                if (structural)
+                {
+                    signal.Watch(DirectoriesToWatch());
+                    Discover(first);
+                }
+                foreach (var watched in _paths.Values)
                 {
                     await StepAsync(watched, cancellationToken);
                 }
-                DropFinishedPaths();
-                UpdateStatus();
+                if (structural || _statusChanged)
+                {
+                    DropFinishedPaths();
+                    UpdateStatus();
+                }
                 first = false;
                 await signal.WaitAsync(cancellationToken);
             }
@@ -236,7 +246,11 @@ public sealed class FileTailer
                     watched.Retiring.Remove(old);
                 }
             }
-            watched.SaidError = false;
+            if (watched.SaidError)
+            {
+                watched.SaidError = false;
+                _statusChanged = true;
+            }
             await FlushAsync(cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -295,6 +309,7 @@ public sealed class FileTailer
 
     private void Say(NoticeKind kind, string path, string message, FileIdentity? identity = null)
     {
+        _statusChanged = true;
         _pending.Add(new SourceNotice(kind, path, message, _time.GetUtcNow().ToUnixTimeMilliseconds(), identity));
         _logger.LogInformation("Source {Source}: {Notice} {Path}: {Message}", _name, kind, path, message);
     }
@@ -304,6 +319,7 @@ public sealed class FileTailer
         _lastError = $"{watched.Path}: {e.Message}";
         if (watched.SaidError) return;
         watched.SaidError = true;
+        _statusChanged = true;
         _pending.Add(new SourceNotice(NoticeKind.Error, watched.Path, $"cannot read {watched.Path}: {e.Message}", _time.GetUtcNow().ToUnixTimeMilliseconds()));
         _logger.LogWarning("Source {Source}: cannot read {Path}: {Error}", _name, watched.Path, e.Message);
     }
@@ -318,6 +334,7 @@ public sealed class FileTailer
 
     private void UpdateStatus()
     {
+        _statusChanged = false;
         var files = new List<FollowedFile>();
         var anyError = false;
         foreach (var watched in _paths.Values)

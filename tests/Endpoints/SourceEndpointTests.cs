@@ -20,7 +20,9 @@ public sealed class SourceEndpointTests
             var list = JsonDocument.Parse(await server.Client.GetStringAsync("/api/sources")).RootElement;
             app = list.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "app");
             later = list.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "later");
-            if (app.GetProperty("linesRead").GetInt64() == 2 && later.GetProperty("state").GetString() == "waiting") break;
+            // Offsets in the status are refreshed on each poll, not on every read.
+            var offset = app.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("offset").GetInt64()).FirstOrDefault();
+            if (app.GetProperty("linesRead").GetInt64() == 2 && offset == 8 && later.GetProperty("state").GetString() == "waiting") break;
             await Task.Delay(20);
         } while (DateTime.UtcNow < deadline);
 

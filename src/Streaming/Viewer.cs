@@ -15,6 +15,7 @@ public sealed class Viewer
     private readonly (long From, long To)[] _droppedRanges;
     private long _lastWriteTicks;
     private long _droppedLines;
+    private SseViewerSession? _output;
 
     public Viewer(IReadOnlyList<SseBroadcaster> sources, Regex? grep, int queueFrames, long nowTicks)
     {
@@ -57,8 +58,31 @@ public sealed class Viewer
         return -1;
     }
 
-    /// <summary>Queues a frame without ever waiting.</summary>
-    public void Offer(SseFrame frame) => _queue.Writer.TryWrite(frame);
+    /// <summary>Hands a frame over without ever waiting: written at once if the viewer is idle, else queued.</summary>
+    public void Offer(SseFrame frame)
+    {
+        if (Volatile.Read(ref _output) is { } output && output.TryWriteNow(frame)) return;
+        _queue.Writer.TryWrite(frame);
+    }
+
+    /// <summary>From now on frames may be written directly (the viewer's history has been written).</summary>
+    public void Attach(SseViewerSession output) => Volatile.Write(ref _output, output);
+
+    public void Detach() => Volatile.Write(ref _output, null);
+
+    /// <summary>Frames or a gap are waiting to be written by the session loop.</summary>
+    public bool HasPending
+    {
+        get
+        {
+            if (_queue.Reader.Count > 0) return true;
+            lock (_gapLock)
+            {
+                foreach (var range in _droppedRanges) if (range.From != 0) return true;
+            }
+            return false;
+        }
+    }
 
     /// <summary>The viewer left: publishers stop queueing, the writer loop ends.</summary>
     public void Complete() => _queue.Writer.TryComplete();

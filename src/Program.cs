@@ -15,6 +15,7 @@ try
 
     var app = builder.Build();
     app.UseTailHubErrors();
+    app.UseSecurityHeaders();
     app.UseDefaultFiles();
     app.UseStaticFiles();
     app.MapSources();

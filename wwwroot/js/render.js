@@ -1,0 +1,84 @@
+// One entry → one row element. Log text is untrusted: it only ever reaches the DOM as Text nodes (append of a
+// string, textContent), and ANSI styling becomes classes or CSSOM properties, never markup or style attributes.
+
+import { parseAnsi, stripAnsi } from './ansi.js';
+import { detectLevel } from './levels.js';
+
+const MARKER_ICON = { gap: '⚠', rotated: '↻', truncated: '✂', status: '●' };
+
+/** The text a filter sees and a download holds: escape sequences removed. Computed once per entry. */
+export function plainOf(entry) {
+  return (entry.plain ??= stripAnsi(entry.text));
+}
+
+/**
+ * ctx: { colourOf(source) → palette slot, showSource, timestamps }
+ */
+export function buildRow(entry, ctx) {
+  const row = document.createElement('div');
+  let cls = `row c${ctx.colourOf(entry.source)}`;
+  if (entry.marker) {
+    cls += ` marker marker-${entry.marker}`;
+  } else {
+    entry.level ??= detectLevel(plainOf(entry));
+    if (entry.level) cls += ` lv-${entry.level}`;
+  }
+  row.className = cls;
+  if (ctx.timestamps) row.append(cell('ts', formatTime(entry.ts)));
+  if (ctx.showSource) {
+    const src = cell('src', entry.source);
+    src.title = entry.source;
+    row.append(src);
+  }
+  const msg = cell('msg', '');
+  if (entry.marker) {
+    msg.append(`${MARKER_ICON[entry.marker] ?? '●'} ${entry.text}`);
+  } else {
+    for (const run of (entry.runs ??= parseAnsi(entry.text))) {
+      msg.append(run.style ? styled(run) : run.text);
+    }
+  }
+  row.append(msg);
+  return row;
+}
+
+function cell(className, text) {
+  const span = document.createElement('span');
+  span.className = className;
+  span.textContent = text;
+  return span;
+}
+
+function styled(run) {
+  const s = run.style;
+  const span = document.createElement('span');
+  span.textContent = run.text;
+  let fg = s.fg;
+  let bg = s.bg;
+  const classes = [];
+  if (s.inverse) {
+    // Reverse video swaps the colours; a default colour becomes the theme's other default.
+    [fg, bg] = [bg, fg];
+    if (fg === null) classes.push('fgi');
+    if (bg === null) classes.push('bgi');
+  }
+  if (typeof fg === 'number') classes.push(`fg${fg}`);
+  else if (fg) span.style.color = fg;
+  if (typeof bg === 'number') classes.push(`bg${bg}`);
+  else if (bg) span.style.backgroundColor = bg;
+  if (s.bold) classes.push('a-b');
+  if (s.dim) classes.push('a-d');
+  if (s.italic) classes.push('a-i');
+  if (s.underline && s.strike) classes.push('a-us');
+  else if (s.underline) classes.push('a-u');
+  else if (s.strike) classes.push('a-s');
+  if (classes.length > 0) span.className = classes.join(' ');
+  return span;
+}
+
+const pad = (n, w = 2) => String(n).padStart(w, '0');
+
+export function formatTime(ms) {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}

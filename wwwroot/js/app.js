@@ -215,12 +215,12 @@ function setText(id, text) {
 }
 
 function showCounts() {
-  setText('held', `${store.size.toLocaleString()} / ${store.maxLines.toLocaleString()} held`);
+  setText('held', `${store.lines.toLocaleString()} / ${store.maxLines.toLocaleString()} lines held`);
   setText('matches', filter.active && !filter.error ? `${view.lineCount.toLocaleString()} match${view.lineCount === 1 ? '' : 'es'}` : '');
   setText('paused-count', paused ? `Paused — ${pending.length.toLocaleString()} new` : '');
   const empty = view.items.length === 0;
   $('empty').hidden = !empty;
-  if (empty) setText('empty', store.size > 0 ? 'No lines match the filter.' : 'Waiting for lines…');
+  if (empty) setText('empty', store.entries.length > 0 ? 'No lines match the filter.' : 'Waiting for lines…');
 }
 
 let lastReceived = 0;

@@ -14,11 +14,12 @@ const LEVEL_OF = {
 
 const WORDS = Object.keys(LEVEL_OF).sort((a, b) => b.length - a.length).join('|');
 
-// Any case, but only where the shape says "this is the level": level=warn, "level":"warn", [warn], <warn>, "warn: ..." at the start.
+// Any case, but only where the shape says "this is the level": level=warn, "level":"warn", [warn], <warn>, and
+// "warn: " at the start or after a timestamp (.NET console: fail/crit/warn/info/dbug/trce).
 const STRUCTURED = new RegExp(
   `(?:\\b(?:level|lvl|severity|loglevel)["']?\\s*[=:]\\s*["']?(${WORDS})\\b)` +
   `|(?:[\\[<(|]\\s*(${WORDS})\\s*[\\]>)|])` +
-  `|(?:^\\s*(${WORDS})\\s*:)`, 'i');
+  `|(?:(?:^|\\s)(${WORDS}):(?:\\s|$))`, 'i');
 
 // Upper case anywhere near the start: "2024-01-01 12:00:00 ERROR something".
 const UPPER = new RegExp(`\\b(${WORDS.toUpperCase()})\\b`);

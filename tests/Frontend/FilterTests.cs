@@ -108,4 +108,22 @@ public sealed class FilterTests(BrowserFixture browser)
         await Expect(page.Page.Locator("#held")).ToHaveTextAsync("2 / 10,000 lines held");
         Assert.Equal(["keep 1", "keep 2"], await page.LineTextsAsync());
     }
+
+    [Fact]
+    public async Task A_pattern_the_server_rejects_is_reported_with_the_servers_reason()
+    {
+        await using var site = await TailHubSite.StartAsync("app");
+        await using var page = await LogPage.OpenAsync(browser, site, "?sources=app");
+        await page.Page.Locator("#server-grep").ClickAsync();
+
+        // JavaScript reads \_ as "_", .NET refuses it: only the server can say what is wrong.
+        await page.Page.Locator("#filter").FillAsync(@"/\_x/");
+
+        await Expect(page.Page.Locator("#filter-error")).ToContainTextAsync("grep is not a valid regular expression");
+        await Expect(page.Page.Locator("#connection")).ToHaveAttributeAsync("data-state", "error");
+
+        await page.Page.Locator("#filter").FillAsync("x");
+        await Expect(page.Page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live");
+        await Expect(page.Page.Locator("#filter-error")).ToBeHiddenAsync();
+    }
 }

@@ -23,6 +23,7 @@ let filter = compileFilter(state.filter, state.matchCase);
 let pending = [];
 let paused = false;
 let received = 0;
+let receivedAtPause = 0;
 let frameRequested = false;
 let streamError = '';
 
@@ -51,6 +52,7 @@ const stream = new LogStream({
   lines(source, lines) {
     for (const l of lines) pending.push({ source, seq: l.seq, ts: l.ts, text: l.text, marker: '' });
     received += lines.length;
+    boundPending();
     schedule();
   },
   notice(type, data) {
@@ -60,6 +62,11 @@ const stream = new LogStream({
   },
   state: showConnection,
 });
+
+// Frames stop in a background tab and the queue fills while paused: only the newest maxLines could ever be shown.
+function boundPending() {
+  if (pending.length > store.maxLines * 1.5) pending.splice(0, pending.length - store.maxLines);
+}
 
 function schedule() {
   if (frameRequested) return;
@@ -217,7 +224,7 @@ function setText(id, text) {
 function showCounts() {
   setText('held', `${store.lines.toLocaleString()} / ${store.maxLines.toLocaleString()} lines held`);
   setText('matches', filter.active && !filter.error ? `${view.lineCount.toLocaleString()} match${view.lineCount === 1 ? '' : 'es'}` : '');
-  setText('paused-count', paused ? `Paused — ${pending.length.toLocaleString()} new` : '');
+  setText('paused-count', paused ? `Paused — ${(received - receivedAtPause).toLocaleString()} new` : '');
   const empty = view.items.length === 0;
   $('empty').hidden = !empty;
   if (empty) setText('empty', store.entries.length > 0 ? 'No lines match the filter.' : 'Waiting for lines…');
@@ -237,6 +244,7 @@ function toggle(id, on) {
 
 function setPaused(on) {
   paused = on;
+  receivedAtPause = received;
   toggle('pause', on);
   $('pause').querySelector('.label').textContent = on ? 'Resume' : 'Pause';
   document.body.classList.toggle('paused', on);

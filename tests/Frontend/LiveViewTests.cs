@@ -59,6 +59,34 @@ public sealed class LiveViewTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task After_a_dropped_connection_the_browser_reconnects_by_itself_and_loses_nothing()
+    {
+        await using var site = await TailHubSite.StartAsync("app");
+        await using var proxy = new CuttableProxy(site.BaseAddress);
+        await using var page = await LogPage.OpenAsync(browser, proxy.BaseAddress, "?sources=app");
+        var before = Enumerable.Range(1, 5).Select(i => $"before {i}").ToList();
+        var during = Enumerable.Range(1, 5).Select(i => $"while cut off {i}").ToList();
+        var after = Enumerable.Range(1, 5).Select(i => $"after {i}").ToList();
+        site.WriteLines("app", before);
+        await Expect(page.Line("before 5")).ToBeVisibleAsync();
+
+        var reconnect = page.Page.WaitForRequestAsync(r => r.Url.Contains("/api/stream"));
+        proxy.Cut();
+        await Expect(page.Page.Locator("#connection")).Not.ToHaveAttributeAsync("data-state", "live");
+        site.WriteLines("app", during);
+        await site.WaitUntilReadAsync("app", 10);
+        var request = await reconnect;
+        proxy.Restore();
+
+        await Expect(page.Page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live");
+        var headers = await request.AllHeadersAsync();
+        Assert.True(headers.ContainsKey("last-event-id"), "the browser's own reconnect sends Last-Event-ID");
+        site.WriteLines("app", after);
+        await Expect(page.Line("after 5")).ToBeVisibleAsync();
+        Assert.Equal([.. before, .. during, .. after], await page.LineTextsAsync());
+    }
+
+    [Fact]
     public async Task A_reconnect_resumes_from_the_last_event_without_losing_or_repeating_lines()
     {
         await using var site = await TailHubSite.StartAsync("app");

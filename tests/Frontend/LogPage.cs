@@ -41,11 +41,15 @@ public sealed class LogPage : IAsyncDisposable
     public ILocator Line(string text) => Lines.Filter(new() { HasTextRegex = new Regex($"^{Regex.Escape(text)}$") });
 
     /// <summary>Opens the page at <paramref name="query"/> (e.g. <c>?sources=app</c>) and waits until its stream is live.</summary>
-    public static async Task<LogPage> OpenAsync(BrowserFixture browser, TailHubSite site, string query = "", ColorScheme scheme = ColorScheme.Light)
+    public static Task<LogPage> OpenAsync(BrowserFixture browser, TailHubSite site, string query = "", ColorScheme scheme = ColorScheme.Light) =>
+        OpenAsync(browser, site.BaseAddress, query, scheme);
+
+    /// <summary>Opens the page served at <paramref name="baseAddress"/> (the server, or a proxy in front of it).</summary>
+    public static async Task<LogPage> OpenAsync(BrowserFixture browser, Uri baseAddress, string query = "", ColorScheme scheme = ColorScheme.Light)
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = site.BaseAddress.ToString(),
+            BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 720 },
             ColorScheme = scheme,
         });

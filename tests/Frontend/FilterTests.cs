@@ -126,4 +126,18 @@ public sealed class FilterTests(BrowserFixture browser)
         await Expect(page.Page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live");
         await Expect(page.Page.Locator("#filter-error")).ToBeHiddenAsync();
     }
+
+    [Fact]
+    public async Task The_filter_matches_are_highlighted_in_the_lines_shown()
+    {
+        var (site, page) = await OpenWithLinesAsync(browser);
+        await using var _ = site;
+        await using var __ = page;
+
+        await page.Page.Locator("#filter").FillAsync("/ORDERS|error/");
+
+        await Expect(page.Lines).ToHaveCountAsync(2);
+        Assert.Equal(["orders", "error", "orders"], await page.Page.Locator("#log .msg mark").AllTextContentsAsync());
+        Assert.Equal(["POST /orders 500 error", "GET /orders 200"], await page.LineTextsAsync());
+    }
 }

@@ -31,6 +31,7 @@ const rowContext = {
   colourOf: (name) => colours.get(name) ?? 0,
   showSource: false,
   timestamps: state.timestamps,
+  highlight: null,
 };
 
 const view = new LogView($('log'), {
@@ -179,6 +180,7 @@ let grepTimer = 0;
 
 function applyFilter() {
   filter = compileFilter(state.filter, state.matchCase);
+  rowContext.highlight = filter.active && !filter.error ? filter.ranges : null;
   saveState(state);
   view.setItems(store.entries.filter(passes));
   showFilterError();
@@ -339,6 +341,7 @@ document.addEventListener('keydown', (e) => {
   }
 });
 
+rowContext.highlight = filter.active && !filter.error ? filter.ranges : null;
 toggle('case', state.matchCase);
 toggle('server-grep', state.serverGrep);
 toggle('timestamps', state.timestamps);

@@ -12,7 +12,7 @@ export function plainOf(entry) {
 }
 
 /**
- * ctx: { colourOf(source) → palette slot, showSource, timestamps }
+ * ctx: { colourOf(source) → palette slot, showSource, timestamps, highlight(plain) → [start, end) ranges or null }
  */
 export function buildRow(entry, ctx) {
   const row = document.createElement('div');
@@ -34,12 +34,42 @@ export function buildRow(entry, ctx) {
   if (entry.marker) {
     msg.append(`${MARKER_ICON[entry.marker] ?? '●'} ${entry.text}`);
   } else {
-    for (const run of (entry.runs ??= parseAnsi(entry.text))) {
-      msg.append(run.style ? styled(run) : run.text);
+    const runs = (entry.runs ??= parseAnsi(entry.text));
+    const ranges = ctx.highlight?.(plainOf(entry)) ?? [];
+    if (ranges.length === 0) {
+      for (const run of runs) msg.append(run.style ? styled(run) : run.text);
+    } else {
+      appendHighlighted(msg, runs, ranges);
     }
   }
   row.append(msg);
   return row;
+}
+
+// The runs' texts joined are the plain text, so match ranges found in it cut the runs into marked and unmarked pieces.
+function appendHighlighted(msg, runs, ranges) {
+  let pos = 0;
+  let r = 0;
+  for (const run of runs) {
+    const end = pos + run.text.length;
+    let at = pos;
+    while (at < end) {
+      while (r < ranges.length && ranges[r][1] <= at) r++;
+      const inside = r < ranges.length && ranges[r][0] <= at;
+      const next = r < ranges.length ? Math.min(inside ? ranges[r][1] : ranges[r][0], end) : end;
+      const piece = { text: run.text.slice(at - pos, next - pos), style: run.style };
+      const node = piece.style ? styled(piece) : document.createTextNode(piece.text);
+      if (inside) {
+        const mark = document.createElement('mark');
+        mark.append(node);
+        msg.append(mark);
+      } else {
+        msg.append(node);
+      }
+      at = next;
+    }
+    pos = end;
+  }
 }
 
 function cell(className, text) {

@@ -81,6 +81,8 @@ public sealed class RenderingTests(BrowserFixture browser)
         Assert.Contains("style-src 'self'", policy);
         Assert.DoesNotContain("unsafe-inline", policy);
         Assert.Equal("nosniff", string.Join("", response.Headers.GetValues("X-Content-Type-Options")));
+        var problem = await site.Server.Client.GetAsync("/api/sources/no-such-source");
+        Assert.Contains("frame-ancestors 'none'", string.Join(" ", problem.Headers.GetValues("Content-Security-Policy")));
 
         await using var page = await LogPage.OpenAsync(browser, site, "?sources=app");
         site["app"].WriteLine($"{Esc}[38;2;1;2;3mtrue colour{Esc}[0m");

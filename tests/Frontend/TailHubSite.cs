@@ -26,9 +26,24 @@ public sealed class TailHubSite : IAsyncDisposable
     {
         var folder = new TempFolder();
         var writers = sources.ToDictionary(s => s, s => new LogWriter(folder.PathOf($"{s}.log"), append: false));
-        var server = await TailHubServer.StartAsync(sources.ToDictionary(s => s, s => $"{s}.log"), folder: folder);
-        return new TailHubSite(server, writers);
+        var paths = sources.ToDictionary(s => s, s => $"{s}.log");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new TailHubSite(await TailHubServer.StartAsync(paths, folder: folder), writers);
+            }
+            catch (Exception e) when (attempt < 3 && IsStartRace(e))
+            {
+                // WebApplicationFactory.UseKestrel(port) races Kestrel's own bind on a busy machine
+                // (dotnet/aspnetcore#67714): the factory throws, or the app stops and the factory finds it disposed.
+                // Another start usually wins.
+            }
+        }
     }
+
+    private static bool IsStartRace(Exception e) =>
+        e is ObjectDisposedException || (e is InvalidOperationException && e.Message.Contains("cannot be modified after the server has started"));
 
     public void WriteLines(string source, IEnumerable<string> lines) =>
         _writers[source].Write(string.Concat(lines.Select(l => l + "\n")));

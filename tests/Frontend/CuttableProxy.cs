@@ -10,7 +10,7 @@ namespace TailHub.Tests.Frontend;
 public sealed class CuttableProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly Uri _upstream;
+    private volatile Uri _upstream;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _open = [];
     private readonly Task _accepting;
@@ -25,6 +25,13 @@ public sealed class CuttableProxy : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>Where connections go; changing it (between <see cref="Cut"/> and <see cref="Restore"/>) is a server restart to the browser.</summary>
+    public Uri Upstream
+    {
+        get => _upstream;
+        set => _upstream = value;
+    }
 
     /// <summary>Closes every open connection; new ones wait (connected, but not forwarded) until <see cref="Restore"/>.</summary>
     public void Cut()
@@ -73,7 +80,8 @@ public sealed class CuttableProxy : IAsyncDisposable
             Task gate;
             lock (_open) gate = _gate.Task;
             await gate.WaitAsync(_stop.Token);
-            await server.ConnectAsync(_upstream.Host, _upstream.Port, _stop.Token);
+            var upstream = _upstream;
+            await server.ConnectAsync(upstream.Host, upstream.Port, _stop.Token);
             lock (_open)
             {
                 _open.Add(client);

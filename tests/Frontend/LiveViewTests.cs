@@ -87,6 +87,29 @@ public sealed class LiveViewTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task After_a_server_restart_a_gap_marker_says_so_and_the_new_runs_lines_still_show()
+    {
+        await using var first = await TailHubSite.StartAsync("app");
+        await using var second = await TailHubSite.StartAsync("app");
+        await using var proxy = new CuttableProxy(first.BaseAddress);
+        await using var page = await LogPage.OpenAsync(browser, proxy.BaseAddress, "?sources=app");
+        first.WriteLines("app", Enumerable.Range(1, 8).Select(i => $"first run {i}"));
+        await Expect(page.Line("first run 8")).ToBeVisibleAsync();
+
+        proxy.Cut();
+        proxy.Upstream = second.BaseAddress;
+        second.WriteLines("app", ["second run 1", "second run 2"]);
+        await second.WaitUntilReadAsync("app", 2);
+        proxy.Restore();
+
+        // The new run numbers from 1 again: its lines must not be taken for ones already shown.
+        await Expect(page.Line("second run 2")).ToBeVisibleAsync();
+        var marker = page.Page.Locator("#log .row.marker-gap");
+        await Expect(marker).ToContainTextAsync("the server restarted");
+        Assert.Equal([.. Enumerable.Range(1, 8).Select(i => $"first run {i}"), "second run 1", "second run 2"], await page.LineTextsAsync());
+    }
+
+    [Fact]
     public async Task A_reconnect_resumes_from_the_last_event_without_losing_or_repeating_lines()
     {
         await using var site = await TailHubSite.StartAsync("app");

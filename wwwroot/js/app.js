@@ -9,6 +9,7 @@ import { SourcePicker } from './picker.js';
 import { buildRow, plainOf } from './render.js';
 import { clampMax, readState, saveState } from './state.js';
 import { downloadLines } from './download.js';
+import { describeNotice } from './markers.js';
 
 const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
@@ -58,7 +59,7 @@ const stream = new LogStream({
   },
   notice(type, data) {
     if (type !== 'gap') picker.setState(data.source, data.state, data.message);
-    pending.push({ source: data.source, seq: data.seq ?? data.to, ts: data.ts ?? Date.now(), text: describe(type, data), marker: type });
+    pending.push({ source: data.source, seq: data.seq ?? data.to, ts: data.ts ?? Date.now(), text: describeNotice(type, data, !rowContext.showSource), marker: type });
     schedule();
   },
   state: showConnection,
@@ -100,26 +101,6 @@ function ingest() {
 }
 
 const passes = (entry) => entry.marker !== '' || filter.error !== null || filter.test(plainOf(entry));
-
-// Marker text. The source is named only when rows carry no source tag (a single-source view).
-function describe(type, d) {
-  const who = rowContext.showSource ? '' : `${d.source}: `;
-  if (type === 'gap') {
-    const why = {
-      'slow-viewer': 'this view fell behind the stream',
-      expired: 'they are no longer held by the server',
-      'file-gone': 'the file is gone',
-      truncated: 'the file was truncated',
-      'server-restarted': 'the server restarted',
-    }[d.reason] ?? d.reason;
-    if (d.count === 0) return `${who}stream restarted — ${why}; lines written meanwhile may be missing`;
-    return `${who}${d.count.toLocaleString()} line${d.count === 1 ? '' : 's'} skipped — ${why}`;
-  }
-  const detail = d.message ? ` (${d.message})` : '';
-  if (type === 'rotated') return `${who}file rotated, now reading ${d.path}${detail}`;
-  if (type === 'truncated') return `${who}${d.path} was truncated, reading from its start${detail}`;
-  return `${who}${d.message || `${d.kind} ${d.path}`}`;
-}
 
 // ---- sources and stream ----
 

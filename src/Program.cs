@@ -35,6 +35,7 @@ public static class Program
 
         var app = builder.Build();
         app.UseTailHubErrors();
+        app.UseSecurityHeaders();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapSources();

@@ -27,6 +27,7 @@ public static class StreamEndpoints
         StreamEpoch epoch,
         IOptions<TailHubOptions> options,
         TimeProvider time,
+        IHostApplicationLifetime lifetime,
         ILoggerFactory loggers)
     {
         var o = options.Value;
@@ -55,7 +56,9 @@ public static class StreamEndpoints
 
             logger.LogInformation("Viewer connected to {Sources} ({Viewers} viewers)", string.Join(",", viewer.SourceNames), registry.Count);
             var session = new SseViewerSession(viewer, response.BodyWriter, epoch, o, time, logger);
-            await session.RunAsync(history, published, context.RequestAborted);
+            // Streams never end on their own: end them when the server stops, and browsers resume on the next run.
+            using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+            await session.RunAsync(history, published, ending.Token);
         }
         finally
         {

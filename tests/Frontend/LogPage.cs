@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace TailHub.Tests.Frontend;
+
+/// <summary>TailHub's page in a fresh browser context, with what it did that a test may need to check.</summary>
+public sealed class LogPage : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+
+    private LogPage(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        page.Dialog += (_, dialog) =>
+        {
+            Dialogs.Add(dialog.Message);
+            _ = dialog.DismissAsync();
+        };
+        page.PageError += (_, error) => PageErrors.Add(error);
+        page.Console += (_, message) => { if (message.Type == "error") ConsoleErrors.Add(message.Text); };
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>Every alert/confirm/prompt the page opened.</summary>
+    public List<string> Dialogs { get; } = [];
+
+    /// <summary>Uncaught exceptions in the page.</summary>
+    public List<string> PageErrors { get; } = [];
+
+    public List<string> ConsoleErrors { get; } = [];
+
+    /// <summary>The message cells of log rows (not markers) in the DOM.</summary>
+    public ILocator Lines => Page.Locator("#log .row:not(.marker) .msg");
+
+    public ILocator Markers => Page.Locator("#log .row.marker");
+
+    /// <summary>The message cell whose whole text is <paramref name="text"/>.</summary>
+    public ILocator Line(string text) => Lines.Filter(new() { HasTextRegex = new Regex($"^{Regex.Escape(text)}$") });
+
+    /// <summary>Opens the page at <paramref name="query"/> (e.g. <c>?sources=app</c>) and waits until its stream is live.</summary>
+    public static Task<LogPage> OpenAsync(BrowserFixture browser, TailHubSite site, string query = "", ColorScheme scheme = ColorScheme.Light) =>
+        OpenAsync(browser, site.BaseAddress, query, scheme);
+
+    /// <summary>Opens the page served at <paramref name="baseAddress"/> (the server, or a proxy in front of it).</summary>
+    public static async Task<LogPage> OpenAsync(BrowserFixture browser, Uri baseAddress, string query = "", ColorScheme scheme = ColorScheme.Light)
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 720 },
+            ColorScheme = scheme,
+        });
+        var page = await context.NewPageAsync();
+        var logPage = new LogPage(context, page);
+        await page.GotoAsync("/" + query);
+        await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live");
+        return logPage;
+    }
+
+    /// <summary>Texts of the log rows now in the DOM, in order.</summary>
+    public Task<IReadOnlyList<string>> LineTextsAsync() => Lines.AllTextContentsAsync();
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}

@@ -1,0 +1,342 @@
+// TailHub's page: wires the source picker, filter, options and the live stream to the virtual log view.
+// Incoming lines are queued and applied once per animation frame, so a firehose costs one DOM update per frame.
+
+import { compileFilter } from './filter.js';
+import { LogStream } from './stream.js';
+import { LineStore } from './store.js';
+import { LogView } from './view.js';
+import { SourcePicker } from './picker.js';
+import { buildRow, plainOf } from './render.js';
+import { clampMax, readState, saveState } from './state.js';
+import { downloadLines } from './download.js';
+import { describeNotice } from './markers.js';
+
+const $ = (id) => document.getElementById(id);
+const PALETTE_SIZE = 8;
+const SOURCES_REFRESH_MS = 5000;
+const GREP_DEBOUNCE_MS = 400;
+
+const state = readState(location.search);
+const store = new LineStore(state.maxLines);
+const colours = new Map();
+let sources = [];
+let filter = compileFilter(state.filter, state.matchCase);
+let pending = [];
+let paused = false;
+let received = 0;
+let receivedAtPause = 0;
+let frameRequested = false;
+let streamError = '';
+
+const rowContext = {
+  colourOf: (name) => colours.get(name) ?? 0,
+  showSource: false,
+  timestamps: state.timestamps,
+  highlight: null,
+};
+
+const view = new LogView($('log'), {
+  buildRow: (entry) => buildRow(entry, rowContext),
+  schedule,
+  onStatus: showFollowing,
+});
+
+const picker = new SourcePicker($('sources'), {
+  colourOf: rowContext.colourOf,
+  onChange(names) {
+    state.sources = names;
+    saveState(state);
+    startStream();
+  },
+});
+
+const stream = new LogStream({
+  lines(source, lines) {
+    for (const l of lines) pending.push({ source, seq: l.seq, ts: l.ts, text: l.text, marker: '' });
+    received += lines.length;
+    boundPending();
+    schedule();
+  },
+  notice(type, data) {
+    if (type !== 'gap') picker.setState(data.source, data.state, data.message);
+    pending.push({ source: data.source, seq: data.seq ?? data.to, ts: data.ts ?? Date.now(), text: describeNotice(type, data, !rowContext.showSource), marker: type });
+    schedule();
+  },
+  state: showConnection,
+});
+
+// Frames stop in a background tab and the queue fills while paused: only the newest maxLines could ever be shown.
+function boundPending() {
+  if (pending.length > store.maxLines * 1.5) pending.splice(0, pending.length - store.maxLines);
+}
+
+function schedule() {
+  if (frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(frame);
+}
+
+function frame() {
+  frameRequested = false;
+  if (!paused && pending.length > 0) ingest();
+  view.render();
+  showCounts();
+}
+
+// Moves queued entries into the store and, where they pass the filter, into the view; trims to the bound.
+function ingest() {
+  let batch = pending;
+  pending = [];
+  if (batch.length > store.maxLines) batch = batch.slice(batch.length - store.maxLines);
+  const shown = [];
+  for (const entry of batch) {
+    store.add(entry);
+    if (passes(entry)) shown.push(entry);
+  }
+  const firstId = store.trim();
+  let from = 0;
+  while (from < shown.length && shown[from].id < firstId) from++;
+  view.dropBefore(firstId);
+  view.append(from > 0 ? shown.slice(from) : shown);
+}
+
+const passes = (entry) => entry.marker !== '' || filter.error !== null || filter.test(plainOf(entry));
+
+// ---- sources and stream ----
+
+async function loadSources() {
+  try {
+    const response = await fetch('/api/sources', { headers: { Accept: 'application/json' } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const list = await response.json();
+    const first = sources.length === 0;
+    sources = list;
+    list.forEach((s, i) => colours.set(s.name, i % PALETTE_SIZE));
+    picker.setSources(list);
+    if (first) {
+      const known = new Set(list.map((s) => s.name));
+      state.sources = state.sources.filter((n) => known.has(n));
+      picker.setSelection(state.sources);
+      saveState(state);
+      startStream();
+    }
+    setTimeout(loadSources, SOURCES_REFRESH_MS);
+  } catch (e) {
+    if (sources.length === 0) showConnection('offline', `cannot list sources (${e.message}); retrying`);
+    setTimeout(loadSources, sources.length === 0 ? 2000 : SOURCES_REFRESH_MS);
+  }
+}
+
+function selectedNames() {
+  return state.sources.length > 0 ? state.sources : sources.map((s) => s.name);
+}
+
+function startStream() {
+  const names = selectedNames();
+  rowContext.showSource = names.length > 1;
+  const tagWidth = Math.min(16, Math.max(4, ...names.map((n) => n.length)));
+  document.documentElement.style.setProperty('--src-w', `${tagWidth}ch`);
+  view.setPrefixChars(prefixChars(tagWidth));
+  store.clear();
+  pending = [];
+  view.setItems([]);
+  view.jumpToLatest();
+  stream.start({
+    names,
+    all: state.sources.length === 0,
+    grep: serverGrep(),
+    backlog: state.backlog,
+  });
+}
+
+function prefixChars(tagWidth = Math.min(16, Math.max(4, ...selectedNames().map((n) => n.length)))) {
+  return (rowContext.timestamps ? 13 : 0) + (rowContext.showSource ? tagWidth + 1 : 0);
+}
+
+const serverGrep = () => (state.serverGrep && !filter.error ? filter.serverPattern : '');
+
+// ---- filter ----
+
+let grepTimer = 0;
+
+function applyFilter() {
+  filter = compileFilter(state.filter, state.matchCase);
+  rowContext.highlight = filter.active && !filter.error ? filter.ranges : null;
+  saveState(state);
+  view.setItems(store.entries.filter(passes));
+  showFilterError();
+  clearTimeout(grepTimer);
+  grepTimer = setTimeout(() => stream.setGrep(serverGrep()), GREP_DEBOUNCE_MS);
+}
+
+function showFilterError() {
+  const message = filter.error ?? (state.serverGrep && streamError ? `Server: ${streamError}` : '');
+  $('filter-error').textContent = message;
+  $('filter-error').hidden = !message;
+  $('filter').setAttribute('aria-invalid', String(Boolean(filter.error)));
+}
+
+// ---- status display ----
+
+const CONNECTION_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline', error: 'Error' };
+
+function showConnection(connection, detail) {
+  const badge = $('connection');
+  badge.dataset.state = connection;
+  badge.querySelector('.label').textContent = CONNECTION_TEXT[connection] ?? connection;
+  badge.title = `${detail ? `${detail}. ` : ''}Click to reconnect now.`;
+  streamError = connection === 'error' ? detail : '';
+  showFilterError();
+}
+
+function showFollowing(following, newCount) {
+  const jump = $('jump');
+  jump.hidden = following;
+  jump.textContent = newCount > 0
+    ? `${newCount.toLocaleString()} new line${newCount === 1 ? '' : 's'} — jump to latest`
+    : 'Jump to latest';
+}
+
+const shown = { text: {} };
+function setText(id, text) {
+  if (shown.text[id] === text) return;
+  shown.text[id] = text;
+  $(id).textContent = text;
+}
+
+function showCounts() {
+  setText('held', `${store.lines.toLocaleString()} / ${store.maxLines.toLocaleString()} lines held`);
+  setText('matches', filter.active && !filter.error ? `${view.lineCount.toLocaleString()} match${view.lineCount === 1 ? '' : 'es'}` : '');
+  setText('paused-count', paused ? `Paused — ${(received - receivedAtPause).toLocaleString()} new` : '');
+  const empty = view.items.length === 0;
+  $('empty').hidden = !empty;
+  if (empty) setText('empty', store.entries.length > 0 ? 'No lines match the filter.' : 'Waiting for lines…');
+}
+
+let lastReceived = 0;
+setInterval(() => {
+  setText('rate', `${(received - lastReceived).toLocaleString()} lines/s`);
+  lastReceived = received;
+}, 1000);
+
+// ---- controls ----
+
+function toggle(id, on) {
+  $(id).setAttribute('aria-pressed', String(on));
+}
+
+function setPaused(on) {
+  paused = on;
+  receivedAtPause = received;
+  toggle('pause', on);
+  $('pause').querySelector('.label').textContent = on ? 'Resume' : 'Pause';
+  document.body.classList.toggle('paused', on);
+  schedule();
+}
+
+function setTimestamps(on) {
+  state.timestamps = rowContext.timestamps = on;
+  toggle('timestamps', on);
+  saveState(state);
+  view.setPrefixChars(prefixChars());
+  view.rebuildRows();
+}
+
+function setWrap(on) {
+  state.wrap = on;
+  toggle('wrap', on);
+  $('log').classList.toggle('wrap', on);
+  saveState(state);
+  view.setWrap(on);
+  view.rebuildRows();
+}
+
+function setMatchCase(on) {
+  state.matchCase = on;
+  toggle('case', on);
+  applyFilter();
+}
+
+function setServerGrep(on) {
+  state.serverGrep = on;
+  toggle('server-grep', on);
+  applyFilter();
+}
+
+function setMaxLines(value) {
+  const max = clampMax(Number(value) || state.maxLines);
+  state.maxLines = store.maxLines = max;
+  $('max-lines').value = String(max);
+  saveState(state);
+  view.dropBefore(store.trim());
+  schedule();
+}
+
+function clearLines() {
+  store.clear();
+  pending = [];
+  view.setItems([]);
+  view.jumpToLatest();
+}
+
+$('filter').value = state.filter;
+$('filter').addEventListener('input', (e) => {
+  state.filter = e.target.value;
+  applyFilter();
+});
+$('case').addEventListener('click', () => setMatchCase(!state.matchCase));
+$('server-grep').addEventListener('click', () => setServerGrep(!state.serverGrep));
+$('pause').addEventListener('click', () => setPaused(!paused));
+$('timestamps').addEventListener('click', () => setTimestamps(!state.timestamps));
+$('wrap').addEventListener('click', () => setWrap(!state.wrap));
+$('clear').addEventListener('click', clearLines);
+$('download').addEventListener('click', () => downloadLines(store.entries, { showSource: rowContext.showSource, timestamps: rowContext.timestamps }));
+$('max-lines').value = String(state.maxLines);
+$('max-lines').addEventListener('change', (e) => setMaxLines(e.target.value));
+$('jump').addEventListener('click', () => {
+  view.jumpToLatest();
+  $('log').focus();
+});
+$('connection').addEventListener('click', () => stream.reconnect());
+
+// Keyboard: / filter, Esc leaves it, p pause, t timestamps, w wrap, End latest. Not while typing.
+document.addEventListener('keydown', (e) => {
+  const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
+  if (e.key === 'Escape' && e.target === $('filter')) {
+    $('filter').blur();
+    $('log').focus();
+    return;
+  }
+  if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+  const actions = {
+    '/': () => $('filter').focus(),
+    p: () => setPaused(!paused),
+    t: () => setTimestamps(!state.timestamps),
+    w: () => setWrap(!state.wrap),
+    End: () => view.jumpToLatest(),
+  };
+  const action = actions[e.key];
+  if (action) {
+    e.preventDefault();
+    action();
+  }
+});
+
+rowContext.highlight = filter.active && !filter.error ? filter.ranges : null;
+toggle('case', state.matchCase);
+toggle('server-grep', state.serverGrep);
+toggle('timestamps', state.timestamps);
+toggle('wrap', state.wrap);
+$('log').classList.toggle('wrap', state.wrap);
+view.setWrap(state.wrap);
+showFilterError();
+showFollowing(true, 0);
+loadSources();
+
+// A handle for the browser console (and the browser tests): drop and restore the connection by hand.
+window.tailhub = Object.freeze({
+  disconnect: () => stream.disconnect(),
+  reconnect: () => stream.reconnect(),
+  get lastEventId() { return stream.lastId; },
+  get connection() { return stream.state; },
+});

@@ -1,0 +1,114 @@
+// One entry → one row element. Log text is untrusted: it only ever reaches the DOM as Text nodes (append of a
+// string, textContent), and ANSI styling becomes classes or CSSOM properties, never markup or style attributes.
+
+import { parseAnsi, stripAnsi } from './ansi.js';
+import { detectLevel } from './levels.js';
+
+const MARKER_ICON = { gap: '⚠', rotated: '↻', truncated: '✂', status: '●' };
+
+/** The text a filter sees and a download holds: escape sequences removed. Computed once per entry. */
+export function plainOf(entry) {
+  return (entry.plain ??= stripAnsi(entry.text));
+}
+
+/**
+ * ctx: { colourOf(source) → palette slot, showSource, timestamps, highlight(plain) → [start, end) ranges or null }
+ */
+export function buildRow(entry, ctx) {
+  const row = document.createElement('div');
+  let cls = `row c${ctx.colourOf(entry.source)}`;
+  if (entry.marker) {
+    cls += ` marker marker-${entry.marker}`;
+  } else {
+    entry.level ??= detectLevel(plainOf(entry));
+    if (entry.level) cls += ` lv-${entry.level}`;
+  }
+  row.className = cls;
+  if (ctx.timestamps) row.append(cell('ts', formatTime(entry.ts)));
+  if (ctx.showSource) {
+    const src = cell('src', entry.source);
+    src.title = entry.source;
+    row.append(src);
+  }
+  const msg = cell('msg', '');
+  if (entry.marker) {
+    msg.append(`${MARKER_ICON[entry.marker] ?? '●'} ${entry.text}`);
+  } else {
+    const runs = (entry.runs ??= parseAnsi(entry.text));
+    const ranges = ctx.highlight?.(plainOf(entry)) ?? [];
+    if (ranges.length === 0) {
+      for (const run of runs) msg.append(run.style ? styled(run) : run.text);
+    } else {
+      appendHighlighted(msg, runs, ranges);
+    }
+  }
+  row.append(msg);
+  return row;
+}
+
+// The runs' texts joined are the plain text, so match ranges found in it cut the runs into marked and unmarked pieces.
+function appendHighlighted(msg, runs, ranges) {
+  let pos = 0;
+  let r = 0;
+  for (const run of runs) {
+    const end = pos + run.text.length;
+    let at = pos;
+    while (at < end) {
+      while (r < ranges.length && ranges[r][1] <= at) r++;
+      const inside = r < ranges.length && ranges[r][0] <= at;
+      const next = r < ranges.length ? Math.min(inside ? ranges[r][1] : ranges[r][0], end) : end;
+      const piece = { text: run.text.slice(at - pos, next - pos), style: run.style };
+      const node = piece.style ? styled(piece) : document.createTextNode(piece.text);
+      if (inside) {
+        const mark = document.createElement('mark');
+        mark.append(node);
+        msg.append(mark);
+      } else {
+        msg.append(node);
+      }
+      at = next;
+    }
+    pos = end;
+  }
+}
+
+function cell(className, text) {
+  const span = document.createElement('span');
+  span.className = className;
+  span.textContent = text;
+  return span;
+}
+
+function styled(run) {
+  const s = run.style;
+  const span = document.createElement('span');
+  span.textContent = run.text;
+  let fg = s.fg;
+  let bg = s.bg;
+  const classes = [];
+  if (s.inverse) {
+    // Reverse video swaps the colours; a default colour becomes the theme's other default.
+    [fg, bg] = [bg, fg];
+    if (fg === null) classes.push('fgi');
+    if (bg === null) classes.push('bgi');
+  }
+  if (typeof fg === 'number') classes.push(`fg${fg}`);
+  else if (fg) span.style.color = fg;
+  if (typeof bg === 'number') classes.push(`bg${bg}`);
+  else if (bg) span.style.backgroundColor = bg;
+  if (s.bold) classes.push('a-b');
+  if (s.dim) classes.push('a-d');
+  if (s.italic) classes.push('a-i');
+  if (s.underline && s.strike) classes.push('a-us');
+  else if (s.underline) classes.push('a-u');
+  else if (s.strike) classes.push('a-s');
+  if (classes.length > 0) span.className = classes.join(' ');
+  return span;
+}
+
+const pad = (n, w = 2) => String(n).padStart(w, '0');
+
+export function formatTime(ms) {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}

@@ -1,0 +1,175 @@
+// The live connection: one EventSource on /api/stream, its reconnects, and exactly-once delivery.
+//
+// EventSource reconnects by itself after a dropped connection, sending Last-Event-ID, and the server resumes from
+// there. It gives up for good on an HTTP error; then we ask the server why (a problem+json detail is shown as an
+// error) or, if it is unreachable, retry with backoff, resuming from the last id we saw. Each source's last
+// sequence number is remembered so a replayed record is never shown twice.
+
+const NOTICE_EVENTS = ['gap', 'rotated', 'truncated', 'status'];
+const OFFLINE_AFTER_MS = 4000;
+const MAX_BACKOFF_MS = 30000;
+
+export class LogStream {
+  /**
+   * handlers: lines(source, lines), notice(type, data), state(state, detail)
+   * where state is 'connecting' | 'live' | 'reconnecting' | 'offline' | 'error'.
+   */
+  constructor(handlers) {
+    this.handlers = handlers;
+    this.es = null;
+    this.query = null;
+    this.lastId = '';
+    this.lastSeq = new Map();
+    this.state = 'idle';
+    this.troubleSince = 0;
+    this.backoff = 1000;
+    this.retryTimer = 0;
+    this.probe = null;
+    addEventListener('online', () => { if (this.state === 'offline') this.reconnect(); });
+  }
+
+  /** Starts a new stream (new selection): forgets every position, so the server sends its backlog. */
+  start({ names, all, grep, backlog }) {
+    this.query = { names, all, grep, backlog };
+    this.lastId = '';
+    this.lastSeq.clear();
+    this.open();
+  }
+
+  /** Same stream with a different server-side grep, resuming where it left off. */
+  setGrep(grep) {
+    if (!this.query || this.query.grep === grep) return;
+    this.query.grep = grep;
+    this.reconnect();
+  }
+
+  /** Closes the connection and opens it again from the last event id: what a manual reconnect does. */
+  reconnect() {
+    if (this.query) this.open();
+  }
+
+  /** Closes the connection without reopening it (the connection badge offers to reconnect). */
+  disconnect() {
+    this.close();
+    this.setState('offline', 'disconnected');
+  }
+
+  close() {
+    clearTimeout(this.retryTimer);
+    this.probe?.abort();
+    this.probe = null;
+    if (this.es) {
+      this.es.close();
+      this.es = null;
+    }
+  }
+
+  url() {
+    const { names, all, grep, backlog } = this.query;
+    const q = new URLSearchParams();
+    q.set('sources', all ? 'all' : names.join(','));
+    if (backlog !== null && backlog !== undefined) q.set('backlog', String(backlog));
+    if (grep) q.set('grep', grep);
+    if (this.lastId) q.set('lastEventId', this.lastId);
+    return `/api/stream?${q}`;
+  }
+
+  open() {
+    this.close();
+    const es = new EventSource(this.url());
+    this.es = es;
+    this.setState(this.lastId ? 'reconnecting' : 'connecting');
+    es.onopen = () => {
+      this.backoff = 1000;
+      this.troubleSince = 0;
+      this.setState('live');
+    };
+    es.onerror = () => {
+      if (es !== this.es) return;
+      if (es.readyState === EventSource.CLOSED) {
+        this.diagnose(es.url);
+        return;
+      }
+      // The browser is retrying by itself; after a while without success call it offline.
+      this.troubleSince ||= Date.now();
+      this.setState(Date.now() - this.troubleSince > OFFLINE_AFTER_MS ? 'offline' : 'reconnecting');
+    };
+    const onLines = (e) => this.onLines(e);
+    for (const name of this.query.names) es.addEventListener(name, onLines);
+    for (const type of NOTICE_EVENTS) es.addEventListener(type, (e) => this.onNotice(type, e));
+  }
+
+  onLines(e) {
+    if (e.lastEventId) this.lastId = e.lastEventId;
+    const data = JSON.parse(e.data);
+    const last = this.lastSeq.get(data.source) ?? 0;
+    let lines = data.lines;
+    if (lines.length > 0 && lines[0].seq <= last) lines = lines.filter((l) => l.seq > last);
+    if (lines.length === 0) return;
+    this.lastSeq.set(data.source, lines[lines.length - 1].seq);
+    this.handlers.lines(data.source, lines);
+  }
+
+  onNotice(type, e) {
+    if (e.lastEventId) this.lastId = e.lastEventId;
+    const data = JSON.parse(e.data);
+    const last = this.lastSeq.get(data.source) ?? 0;
+    if (type === 'gap') {
+      if (data.reason === 'server-restarted') {
+        // A new run of the server numbers from 1 again.
+        this.lastSeq.set(data.source, 0);
+      } else {
+        if (data.to <= last) return;
+        this.lastSeq.set(data.source, data.to);
+      }
+    } else {
+      if (data.seq <= last) return;
+      this.lastSeq.set(data.source, data.seq);
+    }
+    this.handlers.notice(type, data);
+  }
+
+  // EventSource has closed for good: find out whether the server refused us (show why) or could not be reached (retry).
+  async diagnose(url) {
+    this.es = null;
+    const probe = new AbortController();
+    this.probe = probe;
+    try {
+      const response = await fetch(url, { headers: { Accept: 'text/event-stream' }, signal: probe.signal });
+      if (response.ok) {
+        probe.abort();
+        this.open();
+        return;
+      }
+      if (response.status >= 400 && response.status < 500) {
+        this.setState('error', await problemDetail(response));
+        return;
+      }
+      this.retryLater(`server answered ${response.status}`);
+    } catch (e) {
+      if (probe.signal.aborted && this.probe !== probe) return;
+      this.retryLater('server unreachable');
+    }
+  }
+
+  retryLater(why) {
+    const delay = this.backoff;
+    this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
+    this.setState('offline', `${why}; retrying in ${Math.round(delay / 1000)} s`);
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  setState(state, detail = '') {
+    this.state = state;
+    this.handlers.state(state, detail);
+  }
+}
+
+async function problemDetail(response) {
+  try {
+    const problem = await response.json();
+    return problem.detail || problem.title || `HTTP ${response.status}`;
+  } catch {
+    return `HTTP ${response.status}`;
+  }
+}

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using TailHub.Configuration;
+using TailHub.Pipeline.Redaction;
 
 namespace TailHub.Sources;
 
@@ -29,6 +30,7 @@ public sealed class FileTailer
     private readonly ChannelWriter<SourceRecord[]> _output;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly LineRedactor _redactor;
     private readonly Dictionary<string, WatchedPath> _paths = new(StringComparer.Ordinal);
     private readonly byte[] _buffer = new byte[ReadBufferBytes];
     private readonly List<SplitLine> _split = [];
@@ -37,8 +39,9 @@ public sealed class FileTailer
     private long _bytesRead;
     private string? _lastError;
 
-    public FileTailer(string name, SourcePath path, TailHubOptions options, ChannelWriter<SourceRecord[]> output, TimeProvider time, ILogger logger)
+    public FileTailer(string name, SourcePath path, TailHubOptions options, ChannelWriter<SourceRecord[]> output, TimeProvider time, ILogger logger, LineRedactor? redactor = null)
     {
+        _redactor = redactor ?? LineRedactor.None;
         _name = name;
         _path = path;
         _options = options;
@@ -288,7 +291,15 @@ public sealed class FileTailer
     {
         if (_split.Count == 0) return;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var line in _split) _pending.Add(new LogLine(line.Utf8, follower.File, line.Start, line.End, now));
+        var state = follower.Redaction;
+        foreach (var line in _split)
+        {
+            // Masked here, once: nothing downstream (backlog, viewers, grep, the API) ever holds the original bytes.
+            var before = state;
+            var utf8 = _redactor.Redact(line.Utf8, ref state);
+            _pending.Add(new LogLine(utf8, follower.File, line.Start, line.End, now) { RedactionBefore = before });
+        }
+        follower.Redaction = state;
         Interlocked.Add(ref _linesRead, _split.Count);
         _split.Clear();
     }

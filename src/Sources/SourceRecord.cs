@@ -30,6 +30,9 @@ public sealed class LogLine(byte[] utf8, FileRef file, long start, long end, lon
     public long Start { get; } = start;
     public long End { get; } = end;
 
+    /// <summary>Its file's masking state before this line, so the journal can read it back and mask it the same way.</summary>
+    public Pipeline.Redaction.RedactionState RedactionBefore { get; init; }
+
     /// <summary>Decoded once, on first use, and shared by every viewer that needs a string (grep).</summary>
     public string Text => _text ??= Encoding.UTF8.GetString(Utf8);
 }

@@ -84,4 +84,14 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("names a directory", errors);
     }
+
+    [Fact]
+    public async Task An_invalid_redaction_rule_stops_start_up_naming_the_rule()
+    {
+        var (exit, errors) = await RunAsync("--TailHub:Redaction:Rules:0:Name=broken", "--TailHub:Redaction:Rules:0:Pattern=(unclosed");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("redaction rule 'broken'", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
 }

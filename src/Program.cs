@@ -2,6 +2,7 @@ using TailHub.Configuration;
 using TailHub.Endpoints;
 using TailHub.Hosting;
 using TailHub.Logging;
+using TailHub.Observability;
 
 namespace TailHub;
 
@@ -32,6 +33,7 @@ public static class Program
         builder.Logging.AddTailHubLogFile();
         builder.Services.AddProblemDetails();
         builder.Services.AddTailHub(builder.Configuration);
+        builder.Services.AddTailHubMetrics();
 
         var app = builder.Build();
         app.UseTailHubErrors();
@@ -40,6 +42,7 @@ public static class Program
         app.MapSources();
         app.MapBuilds();
         app.MapStream();
+        app.MapTailHubMetrics();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using TailHub.Configuration;
 using TailHub.Hosting;
+using TailHub.Observability;
 using TailHub.Pipeline;
 using TailHub.Sources;
 using TailHub.Streaming;
@@ -27,7 +28,8 @@ public static class StreamEndpoints
         StreamEpoch epoch,
         IOptions<TailHubOptions> options,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        TailHubMetrics metrics)
     {
         var o = options.Value;
         var request = StreamRequest.Parse(context.Request, sources, o);
@@ -54,7 +56,7 @@ public static class StreamEndpoints
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
             logger.LogInformation("Viewer connected to {Sources} ({Viewers} viewers)", string.Join(",", viewer.SourceNames), registry.Count);
-            var session = new SseViewerSession(viewer, response.BodyWriter, epoch, o, time, logger);
+            var session = new SseViewerSession(viewer, response.BodyWriter, epoch, o, time, logger, metrics);
             await session.RunAsync(history, published, context.RequestAborted);
         }
         finally

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.RegularExpressions;
 using TailHub.Configuration;
+using TailHub.Observability;
 using TailHub.Pipeline;
 using TailHub.Sources;
 
@@ -11,9 +12,12 @@ namespace TailHub.Streaming;
 /// Writes one viewer's stream to its response: the <c>retry</c> hint, its history (backlog or resume), then live
 /// frames as they are queued, flushing once per wake-up. Runs until the client goes away.
 /// </summary>
-public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpoch epoch, TailHubOptions options, TimeProvider time, ILogger logger)
+public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpoch epoch, TailHubOptions options, TimeProvider time, ILogger logger, TailHubMetrics? metrics = null)
 {
     private const int FlushThresholdBytes = 64 * 1024;
+
+    // Live line events written since the last flush: their delivery time is measured once they are flushed.
+    private readonly List<SseFrame> _unflushed = [];
 
     /// <param name="history">Per source, what comes before the live frames.</param>
     /// <param name="published">Per source, the last sequence number published when the viewer subscribed: the history
@@ -34,11 +38,16 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
                 while (frames.TryRead(out var frame))
                 {
                     WriteGaps();
-                    Write(frame);
-                    if (output.UnflushedBytes >= FlushThresholdBytes) await output.FlushAsync(cancellationToken);
+                    if (Write(frame) && metrics is not null && frame.ReadTimestamp != 0) _unflushed.Add(frame);
+                    if (output.UnflushedBytes >= FlushThresholdBytes)
+                    {
+                        await output.FlushAsync(cancellationToken);
+                        RecordDelivered();
+                    }
                 }
                 WriteGaps();
                 var result = await output.FlushAsync(cancellationToken);
+                RecordDelivered();
                 viewer.LastWriteTicks = time.GetUtcNow().UtcTicks;
                 if (result.IsCompleted || result.IsCanceled) return;
             }
@@ -65,23 +74,30 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
         }
     }
 
-    private void Write(SseFrame frame)
+    private void RecordDelivered()
+    {
+        foreach (var frame in _unflushed) metrics!.RecordDelivery(frame.Source!.Name, time.GetElapsedTime(frame.ReadTimestamp).TotalSeconds);
+        _unflushed.Clear();
+    }
+
+    /// <summary>Writes the frame unless it adds nothing for this viewer; true when written.</summary>
+    private bool Write(SseFrame frame)
     {
         if (frame.Source is null)
         {
             output.Write(frame.Bytes.AsSpan());
-            return;
+            return true;
         }
         var index = viewer.IndexOf(frame.Source);
-        if (index < 0) return;
+        if (index < 0) return false;
         // A frame older than what this viewer has (a late gap, history overlapping a live frame) adds nothing.
-        if (frame.LastSeq <= viewer.Positions[index] && frame.LineCount > 0) return;
+        if (frame.LastSeq <= viewer.Positions[index] && frame.LineCount > 0) return false;
         viewer.Positions[index] = Math.Max(viewer.Positions[index], frame.LastSeq);
 
         if (viewer.Grep is { } grep && frame.Lines is { } lines)
         {
             WriteFiltered(grep, frame.Source.Name, lines);
-            return;
+            return true;
         }
         if (viewer.Sources.Count == 1)
         {
@@ -92,6 +108,7 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
             SseFormat.WriteId(output, epoch.Value, viewer.SourceNames, viewer.Positions);
             output.Write(frame.WithoutId);
         }
+        return true;
     }
 
     private void WriteFiltered(Regex grep, string source, LogLine[] lines)

@@ -34,6 +34,7 @@ public static class Program
         builder.Services.AddProblemDetails();
         builder.Services.AddTailHub(builder.Configuration);
         builder.Services.AddTailHubMetrics();
+        builder.Services.AddTailHubHealth();
 
         var app = builder.Build();
         app.UseTailHubErrors();
@@ -43,6 +44,7 @@ public static class Program
         app.MapBuilds();
         app.MapStream();
         app.MapTailHubMetrics();
+        app.MapTailHubHealth();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using TailHub.Tests.Support;
 namespace TailHub.Tests.Observability;
 
 /// <summary>/metrics scraped after a known workload.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsEndpointTests
 {
     private const string App = "source=\"app\"";
@@ -15,9 +16,13 @@ public sealed class MetricsEndpointTests
     }
 
     /// <summary>Scrapes until the series has reached <paramref name="expected"/> (counters are observed, so the last scrape is the one that counts).</summary>
-    private static async Task<string> ScrapeUntilAsync(TailHubServer server, string name, double expected, params string[] labels)
+    private static Task<string> ScrapeUntilAsync(TailHubServer server, string name, double expected, params string[] labels) =>
+        ScrapeUntilAsync(server, name, expected, labels.FirstOrDefault() ?? "", TimeSpan.FromSeconds(15));
+
+    private static async Task<string> ScrapeUntilAsync(TailHubServer server, string name, double expected, string label, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        string[] labels = label.Length == 0 ? [] : [label];
+        var deadline = DateTime.UtcNow + timeout;
         string text;
         do
         {
@@ -116,14 +121,15 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Lines_dropped_for_a_slow_viewer_are_counted()
     {
-        await using var server = await StartAsync(new() { ["TailHub:ViewerQueueBatches"] = "1", ["TailHub:BatchInterval"] = "00:00:00" , ["TailHub:BatchMaxLines"] = "1" });
+        await using var server = await StartAsync(new() { ["TailHub:ViewerQueueBatches"] = "1", ["TailHub:BatchMaxLines"] = "100" });
         using var writer = new LogWriter(server.Folder.PathOf("app.log"));
         await using var stalled = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app", stalled: true);
         var line = new string('x', 2000);
 
-        for (var i = 0; i < 2000; i++) writer.WriteLine(line);
+        // About 20 MB: more than the socket buffers and the stalled viewer's one-batch queue can hold.
+        for (var i = 0; i < 10_000; i++) writer.WriteLine(line);
 
-        var text = await ScrapeUntilAsync(server, "tailhub_source_lines_dropped_total", 1, App);
+        var text = await ScrapeUntilAsync(server, "tailhub_source_lines_dropped_total", 1, App, TimeSpan.FromSeconds(30));
         Assert.True(PrometheusText.Value(text, "tailhub_source_lines_dropped_total", App) >= 1);
     }
 

@@ -1,6 +1,7 @@
 using TailHub.Configuration;
 using TailHub.Endpoints;
 using TailHub.Hosting;
+using TailHub.Limits;
 using TailHub.Logging;
 using TailHub.Observability;
 
@@ -35,9 +36,11 @@ public static class Program
         builder.Services.AddTailHub(builder.Configuration);
         builder.Services.AddTailHubMetrics();
         builder.Services.AddTailHubHealth();
+        builder.Services.AddTailHubLimits(builder.Configuration);
 
         var app = builder.Build();
         app.UseTailHubErrors();
+        app.UseTailHubRequestLimits();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapSources();

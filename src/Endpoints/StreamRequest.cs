@@ -14,7 +14,7 @@ public sealed class StreamRequest
     public StreamCursor? Cursor { get; private init; }
     public IResult? Problem { get; private init; }
 
-    public static StreamRequest Parse(HttpRequest request, LiveSources live, TailHubOptions options)
+    public static StreamRequest Parse(HttpRequest request, LiveSources live, TailHubOptions options, int maxSources = int.MaxValue)
     {
         var query = request.Query;
 
@@ -27,7 +27,10 @@ public sealed class StreamRequest
         else
         {
             chosen = [];
-            foreach (var name in names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase))
+            var requested = names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (requested.Count > maxSources)
+                return Fail(Problems.BadRequest("sources", $"sources names {requested.Count} sources; at most {maxSources} may be streamed at once."));
+            foreach (var name in requested)
             {
                 if (live.Find(name) is not { } source)
                     return Fail(Problems.NotFound($"There is no source named '{Problems.Clip(name)}'.", "See GET /api/sources for the configured sources."));

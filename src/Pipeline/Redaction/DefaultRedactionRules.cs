@@ -15,9 +15,9 @@ public static class DefaultRedactionRules
             "$1$2***", "authorization"),
         // A bearer token outside a header (16+ characters, so "bearer authentication" stays).
         Rule("bearer-token", """(?i)\b(bearer\s+)[A-Za-z0-9._~+/-]{16,}=*""", "$1***", "bearer"),
-        // password=…, "db_password": "…", api_key: …, aws_secret_access_key = …, client_secret=…, token=…
+        // password=…, "db_password": "…", (the key's prefix is bounded so a long word costs linear time) api_key: …, aws_secret_access_key = …, client_secret=…, token=…
         Rule("key-value",
-            """(?i)(?<![A-Za-z0-9])([A-Za-z0-9_.-]*(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key)["']?\s*[=:]\s*["']?)(?!\*\*\*)[^\s"'&,;]+""",
+            """(?i)(?<![A-Za-z0-9])([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key)["']?\s*[=:]\s*["']?)(?!\*\*\*)[^\s"'&,;]+""",
             "$1***", "pass", "pwd", "secret", "token", "key"),
         // A password in a URL: scheme://user:password@host (Jenkins, databases, git remotes).
         Rule("url-credentials", """(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+@""", "$1***@", "://"),

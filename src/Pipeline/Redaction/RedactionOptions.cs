@@ -14,8 +14,11 @@ public sealed class RedactionOptions
     /// <summary>Operator rules, applied after the defaults.</summary>
     public List<RedactionRuleOptions> Rules { get; set; } = [];
 
-    /// <summary>Match timeout per rule and line; a line whose masking times out is hidden whole (fail closed).</summary>
-    public TimeSpan MatchTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// Match timeout per rule and line; a line whose masking times out is hidden whole (fail closed). It is a guard
+    /// against a pathological pattern, not a budget: it is wall-clock time, so a busy machine must not trip it.
+    /// </summary>
+    public TimeSpan MatchTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>One rule: every match of <see cref="Pattern"/> becomes <see cref="Replacement"/> (which may use <c>$1</c> etc.).</summary>

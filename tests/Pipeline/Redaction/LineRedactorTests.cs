@@ -138,4 +138,29 @@ public sealed class LineRedactorTests
 
         Assert.Equal("password=hunter2", RedactOne(redactor, "password=hunter2"));
     }
+
+    [Fact]
+    public void A_long_line_full_of_trigger_words_is_masked_without_timing_out()
+    {
+        var line = string.Concat(Enumerable.Repeat("monkeytokenpasswordsecret", 2600)) + " password=hunter2";
+
+        var masked = RedactOne(Defaults(), line);
+
+        Assert.NotEqual(LineRedactor.HiddenLine, masked);
+        Assert.EndsWith(" password=***", masked);
+    }
+
+    [Fact]
+    public void A_rule_that_times_out_hides_the_whole_line()
+    {
+        var options = new RedactionOptions
+        {
+            UseDefaults = false,
+            MatchTimeout = TimeSpan.FromMilliseconds(1),
+            Rules = [new RedactionRuleOptions { Name = "slow", Pattern = "(a+)+$", Triggers = ["a"] }],
+        };
+        var redactor = new LineRedactor(RedactionRules.Compile(options).Rules);
+
+        Assert.Equal(LineRedactor.HiddenLine, RedactOne(redactor, new string('a', 5000) + "!"));
+    }
 }

@@ -4,6 +4,7 @@ using TailHub.Hosting;
 using TailHub.Limits;
 using TailHub.Logging;
 using TailHub.Observability;
+using TailHub.Security;
 
 namespace TailHub;
 
@@ -37,9 +38,13 @@ public static class Program
         builder.Services.AddTailHubMetrics();
         builder.Services.AddTailHubHealth();
         builder.Services.AddTailHubLimits(builder.Configuration);
+        builder.Services.AddTailHubSecurity(builder.Configuration);
 
         var app = builder.Build();
+        app.UseTailHubForwardedHeaders();
+        app.UseResponseSecurityHeaders();
         app.UseTailHubErrors();
+        app.UseTailHubCors();
         app.UseTailHubRequestLimits();
         app.UseDefaultFiles();
         app.UseStaticFiles();

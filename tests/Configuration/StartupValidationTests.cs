@@ -94,4 +94,16 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Contains("redaction rule 'broken'", errors);
         Assert.DoesNotContain("   at ", errors);
     }
+
+    [Theory]
+    [InlineData("--TailHub:Security:KnownProxies:0=not-an-ip", "is not an IP address")]
+    [InlineData("--TailHub:Security:CorsOrigins:0=*", "is not an origin")]
+    public async Task An_invalid_security_setting_stops_start_up_naming_it(string setting, string expected)
+    {
+        var (exit, errors) = await RunAsync(setting);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
 }

@@ -39,6 +39,7 @@ public static class Program
         builder.Services.AddTailHubHealth();
         builder.Services.AddTailHubLimits(builder.Configuration);
         builder.Services.AddTailHubSecurity(builder.Configuration);
+        builder.Services.AddTailHubAccessControl();
 
         var app = builder.Build();
         app.UseTailHubForwardedHeaders();
@@ -46,11 +47,16 @@ public static class Program
         app.UseTailHubErrors();
         app.UseTailHubCors();
         app.UseTailHubRequestLimits();
+        app.UseTailHubAccessControl();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapSources();
-        app.MapBuilds();
-        app.MapStream();
+        // Roles per endpoint group; routes naming a source also check the key's sources.
+        var viewers = app.MapGroup("").RequireAuthorization(AccessPolicies.Viewer).AddEndpointFilter<SourceAccessFilter>();
+        viewers.MapSources();
+        viewers.MapStream();
+        viewers.MapStreamTokens();
+        var operators = app.MapGroup("").RequireAuthorization(AccessPolicies.Operator).AddEndpointFilter<SourceAccessFilter>();
+        operators.MapBuilds();
         app.MapTailHubMetrics();
         app.MapTailHubHealth();
         return app;

@@ -32,10 +32,11 @@ public static class StreamEndpoints
         ILoggerFactory loggers,
         TailHubMetrics metrics,
         ViewerAdmission admission,
-        IOptions<LimitsOptions> limits)
+        IOptions<LimitsOptions> limits,
+        Security.AccessPolicy access)
     {
         var o = options.Value;
-        var request = StreamRequest.Parse(context.Request, sources, o, limits.Value.MaxSourcesPerStream);
+        var request = StreamRequest.Parse(context.Request, sources, o, limits.Value.MaxSourcesPerStream, name => access.AllowsSource(context.User, name));
         if (request.Problem is { } problem) return problem;
 
         // Checked before subscribing: a viewer over a cap is turned away, and nobody else's stream is touched.

@@ -14,7 +14,7 @@ public sealed class StreamRequest
     public StreamCursor? Cursor { get; private init; }
     public IResult? Problem { get; private init; }
 
-    public static StreamRequest Parse(HttpRequest request, LiveSources live, TailHubOptions options, int maxSources = int.MaxValue)
+    public static StreamRequest Parse(HttpRequest request, LiveSources live, TailHubOptions options, int maxSources = int.MaxValue, Func<string, bool>? allowed = null)
     {
         var query = request.Query;
 
@@ -22,7 +22,7 @@ public sealed class StreamRequest
         List<SseBroadcaster> chosen;
         if (string.IsNullOrWhiteSpace(names) || names == "*" || names.Equals("all", StringComparison.OrdinalIgnoreCase))
         {
-            chosen = live.All.Select(s => s.Broadcaster).ToList();
+            chosen = live.All.Where(s => allowed?.Invoke(s.Name) ?? true).Select(s => s.Broadcaster).ToList();
         }
         else
         {
@@ -34,6 +34,8 @@ public sealed class StreamRequest
             {
                 if (live.Find(name) is not { } source)
                     return Fail(Problems.NotFound($"There is no source named '{Problems.Clip(name)}'.", "See GET /api/sources for the configured sources."));
+                if (allowed?.Invoke(source.Name) == false)
+                    return Fail(Security.AccessProblems.Forbidden($"This key may not use source '{source.Name}'."));
                 chosen.Add(source.Broadcaster);
             }
         }

@@ -15,12 +15,12 @@ public static class MetricsExtensions
         return services;
     }
 
-    /// <summary><c>GET /metrics</c>: the Prometheus text exposition format.</summary>
+    /// <summary><c>GET /metrics</c>: the Prometheus text exposition format; admin keys only when access control is on.</summary>
     public static WebApplication MapTailHubMetrics(this WebApplication app)
     {
         // Created now so its observable instruments exist before the first scrape.
         app.Services.GetRequiredService<TailHubMetrics>();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Security.AccessPolicies.Admin);
         return app;
     }
 }

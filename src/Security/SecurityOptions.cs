@@ -13,4 +13,19 @@ public sealed class SecurityOptions
 
     /// <summary>Origins (<c>https://dashboard.example.com</c>) whose pages may call TailHub from a browser. Empty: none.</summary>
     public List<string> CorsOrigins { get; set; } = [];
+
+    /// <summary>API keys; with none, access control is off (fine on localhost, refused beyond it unless <see cref="AllowAnonymousRemote"/>).</summary>
+    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+
+    /// <summary>Run without API keys while listening beyond loopback: the operator says so explicitly.</summary>
+    public bool AllowAnonymousRemote { get; set; }
+
+    /// <summary>How long a stream token from <c>POST /api/stream-tokens</c> may be used to open a stream.</summary>
+    public TimeSpan StreamTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Environment variable holding the key that signs stream tokens (32+ characters), for several TailHub instances
+    /// behind one balancer; unset, each process signs with a random key of its own.
+    /// </summary>
+    public string? StreamTokenKeyEnv { get; set; }
 }

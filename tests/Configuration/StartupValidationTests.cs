@@ -106,4 +106,23 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Contains(expected, errors);
         Assert.DoesNotContain("   at ", errors);
     }
+
+    [Fact]
+    public async Task Listening_beyond_localhost_without_keys_stops_start_up()
+    {
+        var (exit, errors) = await RunAsync("--urls=http://0.0.0.0:0");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("AllowAnonymousRemote", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
+    [Fact]
+    public async Task An_api_key_given_neither_as_a_hash_nor_an_environment_variable_stops_start_up()
+    {
+        var (exit, errors) = await RunAsync("--TailHub:Security:ApiKeys:0:Id=ops", "--TailHub:Security:ApiKeys:0:Role=viewer");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("exactly one of Sha256", errors);
+    }
 }

@@ -161,4 +161,32 @@ public sealed class AccessControlTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    [Fact]
+    public async Task A_key_restricted_to_a_source_streams_only_that_source_when_it_names_none()
+    {
+        await using var server = await StartAsync();
+        using var writer = new Support.LogWriter(server.Folder.PathOf("app.log"));
+        await using var viewer = await Support.SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream", bearer: AppOnlyKey);
+
+        writer.WriteLine("for app only");
+        await viewer.ReadUntilLinesAsync("app", 1);
+
+        // The cursor names every source the stream follows.
+        Assert.DoesNotContain("other=", viewer.LastEventId);
+        Assert.Contains("app=", viewer.LastEventId);
+    }
+
+    [Fact]
+    public async Task An_unrestricted_key_streams_every_source_when_it_names_none()
+    {
+        await using var server = await StartAsync();
+        using var writer = new Support.LogWriter(server.Folder.PathOf("app.log"));
+        await using var viewer = await Support.SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream", bearer: ViewerKey);
+
+        writer.WriteLine("for everyone");
+        await viewer.ReadUntilLinesAsync("app", 1);
+
+        Assert.Contains("other=", viewer.LastEventId);
+    }
 }

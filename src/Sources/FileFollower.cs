@@ -57,7 +57,11 @@ public sealed class FileFollower : IDisposable
             return null;
         }
         var start = tailLines is { } n ? StartOfLastLines(handle, stat.Value.Size, n) : 0;
-        return new FileFollower(handle, new FileRef(path, stat.Value.Identity), new LineSplitter(maxLineBytes, start)) { LastGrowth = now };
+        return new FileFollower(handle, new FileRef(path, stat.Value.Identity), new LineSplitter(maxLineBytes, start))
+        {
+            LastGrowth = now,
+            Redaction = Pipeline.Redaction.PrivateKeyLookBehind.StateBefore(handle, start),
+        };
     }
 
     /// <summary>Reads what the file holds past <see cref="Offset"/>, at most <paramref name="buffer"/>'s length.</summary>

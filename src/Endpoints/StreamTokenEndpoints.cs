@@ -51,8 +51,11 @@ public static class StreamTokenEndpoints
         }
         if (sources.Count == 0) return AccessProblems.Forbidden("This key may not use any configured source.");
 
-        var (token, expires) = issuer.Issue(key.Id, sources);
-        var url = $"/api/stream?sources={Uri.EscapeDataString(string.Join(',', sources))}&token={Uri.EscapeDataString(token)}";
+        // Asking for nothing in particular is a grant of all the key's sources, which keeps the token (and URL) short.
+        var (token, expires) = issuer.Issue(key.Id, requested is null || requested.Count == 0 ? null : sources);
+        var url = requested is null || requested.Count == 0
+            ? $"/api/stream?token={Uri.EscapeDataString(token)}"
+            : $"/api/stream?sources={Uri.EscapeDataString(string.Join(',', sources))}&token={Uri.EscapeDataString(token)}";
         return TypedResults.Ok(new TokenView(token, expires, sources, url));
     }
 
@@ -70,6 +73,10 @@ public static class StreamTokenEndpoints
         catch (JsonException e)
         {
             return (null, $"the body must be JSON like {{\"sources\":[\"app\"]}}: {e.Message}");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, "the body is too large.");
         }
     }
 }

@@ -40,7 +40,7 @@ public sealed class StreamTokenIssuer
     public StreamToken? Verify(string token)
     {
         var dot = token.IndexOf('.');
-        if (dot <= 0 || token.Length > 4096) return null;
+        if (dot <= 0 || token.Length > 16 * 1024) return null;
         byte[] payload, mac;
         try
         {

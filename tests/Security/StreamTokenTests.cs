@@ -117,4 +117,19 @@ public sealed class StreamTokenTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task A_token_asked_for_no_source_in_particular_opens_every_source_of_its_key()
+    {
+        await using var server = await StartAsync();
+        var token = await IssueAsync(server, ViewerKey);
+        using var writer = new LogWriter(server.Folder.PathOf("app.log"));
+        await using var viewer = await SseTestClient.ConnectAsync(server.BaseAddress, token.GetProperty("streamUrl").GetString()!);
+
+        writer.WriteLine("everything");
+        await viewer.ReadUntilLinesAsync("app", 1);
+
+        Assert.Equal(["app", "other"], token.GetProperty("sources").EnumerateArray().Select(s => s.GetString()));
+        Assert.Contains("other=", viewer.LastEventId);
+    }
 }

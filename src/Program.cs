@@ -1,7 +1,10 @@
 using TailHub.Configuration;
 using TailHub.Endpoints;
 using TailHub.Hosting;
+using TailHub.Limits;
 using TailHub.Logging;
+using TailHub.Observability;
+using TailHub.Security;
 
 namespace TailHub;
 
@@ -32,15 +35,30 @@ public static class Program
         builder.Logging.AddTailHubLogFile();
         builder.Services.AddProblemDetails();
         builder.Services.AddTailHub(builder.Configuration);
+        builder.Services.AddTailHubMetrics();
+        builder.Services.AddTailHubHealth();
+        builder.Services.AddTailHubLimits(builder.Configuration);
+        builder.Services.AddTailHubSecurity(builder.Configuration);
+        builder.Services.AddTailHubAccessControl();
 
         var app = builder.Build();
+        app.UseTailHubForwardedHeaders();
+        app.UseResponseSecurityHeaders();
         app.UseTailHubErrors();
-        app.UseSecurityHeaders();
+        app.UseTailHubCors();
+        app.UseTailHubRequestLimits();
+        app.UseTailHubAccessControl();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapSources();
-        app.MapBuilds();
-        app.MapStream();
+        // Roles per endpoint group; routes naming a source also check the key's sources.
+        var viewers = app.MapGroup("").RequireAuthorization(AccessPolicies.Viewer).AddEndpointFilter<SourceAccessFilter>();
+        viewers.MapSources();
+        viewers.MapStream();
+        viewers.MapStreamTokens();
+        var operators = app.MapGroup("").RequireAuthorization(AccessPolicies.Operator).AddEndpointFilter<SourceAccessFilter>();
+        operators.MapBuilds();
+        app.MapTailHubMetrics();
+        app.MapTailHubHealth();
         return app;
     }
 }

@@ -28,7 +28,16 @@ public static class BuildEndpoints
         if (source.Jenkins is not { } jenkins)
             return Problems.BadRequest("name", $"Source '{source.Name}' is a {source.Type} source; only jenkins sources run builds.");
 
-        var (parameters, error) = await ReadParametersAsync(request);
+        List<KeyValuePair<string, string>>? parameters;
+        string? error;
+        try
+        {
+            (parameters, error) = await ReadParametersAsync(request);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TypedResults.Problem("The request body is too large.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+        }
         if (error is not null) return Problems.BadRequest("body", error);
 
         TriggeredBuild trigger;

@@ -20,7 +20,8 @@ public static class SourceEndpoints
     public static IEndpointRouteBuilder MapSources(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/sources");
-        group.MapGet("/", (LiveSources sources) => TypedResults.Ok(sources.All.Select(View)))
+        group.MapGet("/", (LiveSources sources, System.Security.Claims.ClaimsPrincipal user, Security.AccessPolicy access) =>
+                TypedResults.Ok(sources.All.Where(s => access.AllowsSource(user, s.Name)).Select(View)))
             .WithName("ListSources");
         group.MapGet("/{name}", IResult (string name, LiveSources sources) =>
                 sources.Find(name) is { } source

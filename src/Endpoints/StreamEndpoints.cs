@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using TailHub.Configuration;
 using TailHub.Hosting;
+using TailHub.Limits;
+using TailHub.Observability;
 using TailHub.Pipeline;
 using TailHub.Sources;
 using TailHub.Streaming;
@@ -28,11 +30,20 @@ public static class StreamEndpoints
         IOptions<TailHubOptions> options,
         TimeProvider time,
         IHostApplicationLifetime lifetime,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        TailHubMetrics metrics,
+        ViewerAdmission admission,
+        IOptions<LimitsOptions> limits,
+        Security.AccessPolicy access)
     {
         var o = options.Value;
-        var request = StreamRequest.Parse(context.Request, sources, o);
+        var request = StreamRequest.Parse(context.Request, sources, o, limits.Value.MaxSourcesPerStream, name => access.AllowsSource(context.User, name));
         if (request.Problem is { } problem) return problem;
+
+        // Checked before subscribing: a viewer over a cap is turned away, and nobody else's stream is touched.
+        var (lease, refusal) = admission.TryAdmit(context.Connection.RemoteIpAddress);
+        if (lease is null) return Refuse(context, refusal, limits.Value);
+        using var admitted = lease;
 
         var viewer = new Viewer(request.Sources, request.Grep, o.ViewerQueueBatches, time.GetUtcNow().UtcTicks);
         var logger = loggers.CreateLogger("TailHub.Streaming.Viewers");
@@ -55,7 +66,7 @@ public static class StreamEndpoints
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
             logger.LogInformation("Viewer connected to {Sources} ({Viewers} viewers)", string.Join(",", viewer.SourceNames), registry.Count);
-            var session = new SseViewerSession(viewer, response.BodyWriter, epoch, o, time, logger);
+            var session = new SseViewerSession(viewer, response.BodyWriter, epoch, o, time, logger, metrics);
             // Streams never end on their own: end them when the server stops, and browsers resume on the next run.
             using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
             await session.RunAsync(history, published, ending.Token);
@@ -69,6 +80,12 @@ public static class StreamEndpoints
         }
         return Results.Empty;
     }
+
+    private static IResult Refuse(HttpContext context, AdmissionRefusal refusal, LimitsOptions limits) => refusal == AdmissionRefusal.ClientFull
+        ? LimitProblems.TryLater(context, StatusCodes.Status429TooManyRequests, "Too many streams from this client",
+            $"This client already has {limits.MaxViewersPerClient} streams open; close one or try again later.", limits.RetryAfterSeconds)
+        : LimitProblems.TryLater(context, StatusCodes.Status503ServiceUnavailable, "Too many viewers",
+            $"TailHub is serving its maximum of {limits.MaxViewers} viewers; try again later.", limits.RetryAfterSeconds);
 
     /// <summary>What a viewer gets before live frames: what it missed (resume), else the requested backlog.</summary>
     private static List<SourceRecord> HistoryFor(SseBroadcaster broadcaster, StreamRequest request, long published, Viewer viewer, int index, StreamEpoch epoch, TimeProvider time)

@@ -14,7 +14,7 @@ public sealed class StreamRequest
     public StreamCursor? Cursor { get; private init; }
     public IResult? Problem { get; private init; }
 
-    public static StreamRequest Parse(HttpRequest request, LiveSources live, TailHubOptions options)
+    public static StreamRequest Parse(HttpRequest request, LiveSources live, TailHubOptions options, int maxSources = int.MaxValue, Func<string, bool>? allowed = null)
     {
         var query = request.Query;
 
@@ -22,15 +22,20 @@ public sealed class StreamRequest
         List<SseBroadcaster> chosen;
         if (string.IsNullOrWhiteSpace(names) || names == "*" || names.Equals("all", StringComparison.OrdinalIgnoreCase))
         {
-            chosen = live.All.Select(s => s.Broadcaster).ToList();
+            chosen = live.All.Where(s => allowed?.Invoke(s.Name) ?? true).Select(s => s.Broadcaster).ToList();
         }
         else
         {
             chosen = [];
-            foreach (var name in names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase))
+            var requested = names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (requested.Count > maxSources)
+                return Fail(Problems.BadRequest("sources", $"sources names {requested.Count} sources; at most {maxSources} may be streamed at once."));
+            foreach (var name in requested)
             {
                 if (live.Find(name) is not { } source)
                     return Fail(Problems.NotFound($"There is no source named '{Problems.Clip(name)}'.", "See GET /api/sources for the configured sources."));
+                if (allowed?.Invoke(source.Name) == false)
+                    return Fail(Security.AccessProblems.Forbidden($"This key may not use source '{source.Name}'."));
                 chosen.Add(source.Broadcaster);
             }
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using TailHub.Configuration;
 using TailHub.Pipeline;
+using TailHub.Pipeline.Redaction;
 using TailHub.Sources;
 using TailHub.Sources.Jenkins;
 using TailHub.Streaming;
@@ -12,7 +13,7 @@ public sealed class LiveSources : BackgroundService
 {
     private readonly Dictionary<string, LiveSource> _byName = new(StringComparer.OrdinalIgnoreCase);
 
-    public LiveSources(IOptions<TailHubOptions> options, IHostEnvironment environment, StreamEpoch epoch, TimeProvider time, ILoggerFactory loggers)
+    public LiveSources(IOptions<TailHubOptions> options, IHostEnvironment environment, StreamEpoch epoch, TimeProvider time, ILoggerFactory loggers, LineRedactor redactor)
     {
         var o = options.Value;
         foreach (var source in o.Sources)
@@ -22,8 +23,8 @@ public sealed class LiveSources : BackgroundService
                 ? Path.Combine(Path.GetFullPath(o.DataDirectory, environment.ContentRootPath), "jenkins", source.Name)
                 : null;
             var path = SourcePath.Parse(jenkinsDirectory is null ? source.Path : JenkinsCurrentBuild.PathIn(jenkinsDirectory), environment.ContentRootPath);
-            var hub = new SourceHub(source.Name, o.BacklogLines, o.JournalSegments, o.MaxLineBytes, time);
-            var tailer = new FileTailer(source.Name, path, o, hub.Input, time, loggers.CreateLogger<FileTailer>());
+            var hub = new SourceHub(source.Name, o.BacklogLines, o.JournalSegments, o.MaxLineBytes, time, redactor: redactor);
+            var tailer = new FileTailer(source.Name, path, o, hub.Input, time, loggers.CreateLogger<FileTailer>(), redactor);
             var broadcaster = new SseBroadcaster(hub, o, epoch, time);
             var jenkins = jenkinsDirectory is not null
                 ? new JenkinsSource(source, jenkinsDirectory, hub.Input, length => tailer.Status.Files.Any(f => !f.Rotated && f.Offset >= length), time, loggers)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TailHub.Configuration;
+using TailHub.Pipeline.Redaction;
 using TailHub.Streaming;
 
 namespace TailHub.Hosting;
@@ -15,6 +16,7 @@ public static class TailHubServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<TailHubOptions>, TailHubOptionsValidator>();
+        services.AddTailHubRedaction(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StreamEpoch>();
         services.AddSingleton<ViewerRegistry>();

@@ -24,7 +24,7 @@ public sealed class SourceHub
     private readonly TimeProvider _time;
     private long _lastSeq;
 
-    public SourceHub(string name, int backlogLines, int journalEntries, int maxLineBytes, TimeProvider time, int channelChunks = 64)
+    public SourceHub(string name, int backlogLines, int journalEntries, int maxLineBytes, TimeProvider time, int channelChunks = 64, Redaction.LineRedactor? redactor = null)
     {
         Name = name;
         _time = time;
@@ -36,7 +36,7 @@ public sealed class SourceHub
             SingleWriter = false,
         });
         Backlog = new BacklogRing(backlogLines);
-        Journal = new SourceJournal(journalEntries, maxLineBytes);
+        Journal = new SourceJournal(journalEntries, maxLineBytes, redactor);
     }
 
     public string Name { get; }

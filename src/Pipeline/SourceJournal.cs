@@ -1,3 +1,4 @@
+using TailHub.Pipeline.Redaction;
 using TailHub.Sources;
 
 namespace TailHub.Pipeline;
@@ -13,9 +14,13 @@ namespace TailHub.Pipeline;
 /// the same directory (<c>app.log.1</c>). A compressed or deleted file is gone. Read-back lines are split exactly as
 /// the live path split them, so they are the same lines with the same sequence numbers.
 /// </remarks>
-public sealed class SourceJournal(int maxEntries, int maxLineBytes)
+/// Read-back lines are masked by the same <see cref="LineRedactor"/>, from the masking state recorded with the
+/// segment's first line, so a secret masked live is masked on resume too.
+public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor? redactor = null)
 {
-    private sealed record Entry(long FirstSeq, long TimestampMs, FileRef? File, long Start, SourceNotice? Notice);
+    private sealed record Entry(long FirstSeq, long TimestampMs, FileRef? File, long Start, SourceNotice? Notice, RedactionState Redaction = default);
+
+    private readonly LineRedactor _redactor = redactor ?? LineRedactor.None;
 
     private readonly LinkedList<Entry> _entries = new();
     private readonly Dictionary<FileIdentity, long> _truncatedBefore = [];
@@ -39,7 +44,7 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes)
                         _lastEnd = line.End;
                         return;
                     }
-                    Append(new Entry(line.Seq, line.TimestampMs, line.File, line.Start, null));
+                    Append(new Entry(line.Seq, line.TimestampMs, line.File, line.Start, null, line.RedactionBefore));
                     _lastFile = line.File;
                     _lastEnd = line.End;
                     break;
@@ -99,14 +104,14 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes)
                 output.Add(new SequenceGap(first, last, GapReason.Truncated, nowMs));
                 continue;
             }
-            var read = ReadLines(file, entry.Start, entry.FirstSeq, first, last, entry.TimestampMs, output);
+            var read = ReadLines(file, entry.Start, entry.FirstSeq, first, last, entry.TimestampMs, entry.Redaction, output);
             if (read < last) output.Add(new SequenceGap(Math.Max(first, read + 1), last, GapReason.FileGone, nowMs));
         }
         return output;
     }
 
     /// <summary>Reads the segment's lines from its file; returns the last sequence number produced (or first - 1).</summary>
-    private long ReadLines(FileRef file, long start, long firstSeq, long from, long to, long timestampMs, List<SourceRecord> output)
+    private long ReadLines(FileRef file, long start, long firstSeq, long from, long to, long timestampMs, RedactionState redaction, List<SourceRecord> output)
     {
         var path = FileLocator.Find(file);
         if (path is null) return from - 1;
@@ -129,9 +134,12 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes)
                 offset += n;
                 foreach (var line in lines)
                 {
+                    // Every line from the segment's start is masked, in order, so the state matches the live path's.
+                    var before = redaction;
+                    var utf8 = _redactor.Redact(line.Utf8, ref redaction);
                     if (seq >= from && seq <= to)
                     {
-                        output.Add(new LogLine(line.Utf8, file, line.Start, line.End, timestampMs) { Seq = seq });
+                        output.Add(new LogLine(utf8, file, line.Start, line.End, timestampMs) { Seq = seq, RedactionBefore = before });
                         produced = seq;
                     }
                     seq++;

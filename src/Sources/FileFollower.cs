@@ -32,6 +32,9 @@ public sealed class FileFollower : IDisposable
     /// <summary>When this file last gave new bytes (for the grace period of rotated files).</summary>
     public DateTimeOffset LastGrowth { get; set; }
 
+    /// <summary>Masking state carried from line to line (a private key block spans lines).</summary>
+    public Pipeline.Redaction.RedactionState Redaction { get; set; }
+
     /// <summary>
     /// Opens <paramref name="path"/>. With <paramref name="tailLines"/> set, reading starts at the beginning of the
     /// file's last <paramref name="tailLines"/> lines, like <c>tail -n</c>; otherwise at byte 0.
@@ -54,7 +57,11 @@ public sealed class FileFollower : IDisposable
             return null;
         }
         var start = tailLines is { } n ? StartOfLastLines(handle, stat.Value.Size, n) : 0;
-        return new FileFollower(handle, new FileRef(path, stat.Value.Identity), new LineSplitter(maxLineBytes, start)) { LastGrowth = now };
+        return new FileFollower(handle, new FileRef(path, stat.Value.Identity), new LineSplitter(maxLineBytes, start))
+        {
+            LastGrowth = now,
+            Redaction = Pipeline.Redaction.PrivateKeyLookBehind.StateBefore(handle, start),
+        };
     }
 
     /// <summary>Reads what the file holds past <see cref="Offset"/>, at most <paramref name="buffer"/>'s length.</summary>
@@ -101,6 +108,7 @@ public sealed class FileFollower : IDisposable
     {
         Splitter.Reset(0);
         _fingerprintLength = 0;
+        Redaction = default;
     }
 
     /// <summary>The file's size now, through the handle (the path may name another file by now).</summary>

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using TailHub.Configuration;
+using TailHub.Pipeline.Redaction;
 
 namespace TailHub.Sources;
 
@@ -29,17 +30,21 @@ public sealed class FileTailer
     private readonly ChannelWriter<SourceRecord[]> _output;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly LineRedactor _redactor;
     private readonly Dictionary<string, WatchedPath> _paths = new(StringComparer.Ordinal);
     private readonly byte[] _buffer = new byte[ReadBufferBytes];
     private readonly List<SplitLine> _split = [];
     private readonly List<SourceRecord> _pending = [];
     private long _linesRead;
     private long _bytesRead;
+    private long _rotations;
+    private long _truncations;
     private string? _lastError;
     private bool _statusChanged;
 
-    public FileTailer(string name, SourcePath path, TailHubOptions options, ChannelWriter<SourceRecord[]> output, TimeProvider time, ILogger logger)
+    public FileTailer(string name, SourcePath path, TailHubOptions options, ChannelWriter<SourceRecord[]> output, TimeProvider time, ILogger logger, LineRedactor? redactor = null)
     {
+        _redactor = redactor ?? LineRedactor.None;
         _name = name;
         _path = path;
         _options = options;
@@ -51,6 +56,8 @@ public sealed class FileTailer
     public SourceStatus Status { get; private set; } = SourceStatus.Starting;
     public long LinesRead => Interlocked.Read(ref _linesRead);
     public long BytesRead => Interlocked.Read(ref _bytesRead);
+    public long Rotations => Interlocked.Read(ref _rotations);
+    public long Truncations => Interlocked.Read(ref _truncations);
 
     private sealed class WatchedPath(string path)
     {
@@ -302,7 +309,16 @@ public sealed class FileTailer
     {
         if (_split.Count == 0) return;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var line in _split) _pending.Add(new LogLine(line.Utf8, follower.File, line.Start, line.End, now));
+        var readAt = _time.GetTimestamp();
+        var state = follower.Redaction;
+        foreach (var line in _split)
+        {
+            // Masked here, once: nothing downstream (backlog, viewers, grep, the API) ever holds the original bytes.
+            var before = state;
+            var utf8 = _redactor.Redact(line.Utf8, ref state);
+            _pending.Add(new LogLine(utf8, follower.File, line.Start, line.End, now) { RedactionBefore = before, ReadTimestamp = readAt });
+        }
+        follower.Redaction = state;
         Interlocked.Add(ref _linesRead, _split.Count);
         _split.Clear();
     }
@@ -310,6 +326,8 @@ public sealed class FileTailer
     private void Say(NoticeKind kind, string path, string message, FileIdentity? identity = null)
     {
         _statusChanged = true;
+        if (kind == NoticeKind.Rotated) Interlocked.Increment(ref _rotations);
+        else if (kind == NoticeKind.Truncated) Interlocked.Increment(ref _truncations);
         _pending.Add(new SourceNotice(kind, path, message, _time.GetUtcNow().ToUnixTimeMilliseconds(), identity));
         _logger.LogInformation("Source {Source}: {Notice} {Path}: {Message}", _name, kind, path, message);
     }

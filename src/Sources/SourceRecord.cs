@@ -30,6 +30,12 @@ public sealed class LogLine(byte[] utf8, FileRef file, long start, long end, lon
     public long Start { get; } = start;
     public long End { get; } = end;
 
+    /// <summary>Its file's masking state before this line, so the journal can read it back and mask it the same way.</summary>
+    public Pipeline.Redaction.RedactionState RedactionBefore { get; init; }
+
+    /// <summary>When it was read, on the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>), for delivery latency; 0 for lines read back from disk.</summary>
+    public long ReadTimestamp { get; init; }
+
     /// <summary>Decoded once, on first use, and shared by every viewer that needs a string (grep).</summary>
     public string Text => _text ??= Encoding.UTF8.GetString(Utf8);
 }

@@ -188,11 +188,11 @@ public sealed class SseBroadcaster : ISequencedRecordSink
             var lines = run.ToArray();
             run.Clear();
             runBytes = 0;
-            frames.Add(Encode(lines[0].Seq, lines[^1].Seq, lines.Length, lines, b => SseFormat.WriteLines(b, Name, lines)));
+            frames.Add(Encode(lines[0].Seq, lines[^1].Seq, lines.Length, lines, b => SseFormat.WriteLines(b, Name, lines), lines[0].ReadTimestamp));
         }
     }
 
-    private SseFrame Encode(long firstSeq, long lastSeq, int lineCount, LogLine[]? lines, Action<IBufferWriter<byte>> write)
+    private SseFrame Encode(long firstSeq, long lastSeq, int lineCount, LogLine[]? lines, Action<IBufferWriter<byte>> write, long readTimestamp = 0)
     {
         lock (_buffer)
         {
@@ -201,7 +201,7 @@ public sealed class SseBroadcaster : ISequencedRecordSink
             SseFormat.WriteId(_buffer, _epoch.Value, _selfName, position);
             var idLength = _buffer.WrittenCount;
             write(_buffer);
-            return new SseFrame(this, firstSeq, lastSeq, lineCount, _buffer.WrittenSpan.ToArray(), idLength, lines);
+            return new SseFrame(this, firstSeq, lastSeq, lineCount, _buffer.WrittenSpan.ToArray(), idLength, lines) { ReadTimestamp = readTimestamp };
         }
     }
 

@@ -30,6 +30,9 @@ public sealed class SseFrame
     /// <summary>The lines of a lines event, for viewers that filter with <c>grep</c>; null for other events.</summary>
     public LogLine[]? Lines { get; }
 
+    /// <summary>When the first line of a lines event was read (monotonic timestamp); 0 when not known.</summary>
+    public long ReadTimestamp { get; init; }
+
     public ReadOnlySpan<byte> WithoutId => Bytes.AsSpan(IdLineLength);
 
     public static readonly SseFrame Heartbeat = new(null, 0, 0, 0, ": keep-alive\n\n"u8.ToArray(), 0, null);

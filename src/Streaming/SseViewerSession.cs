@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.RegularExpressions;
 using TailHub.Configuration;
+using TailHub.Observability;
 using TailHub.Pipeline;
 using TailHub.Sources;
 
@@ -18,9 +19,12 @@ namespace TailHub.Streaming;
 /// keeps the two from ever writing at once, and the order of frames is kept because the direct path is only taken
 /// while the queue is empty.
 /// </remarks>
-public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpoch epoch, TailHubOptions options, TimeProvider time, ILogger logger)
+public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpoch epoch, TailHubOptions options, TimeProvider time, ILogger logger, TailHubMetrics? metrics = null)
 {
     private const int FlushThresholdBytes = 64 * 1024;
+
+    // Live line events written by the session loop since its last flush: their delivery time is measured once flushed.
+    private readonly List<SseFrame> _unflushed = [];
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _closed;
@@ -49,11 +53,16 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
                     while (frames.TryRead(out var frame))
                     {
                         WriteGaps();
-                        Write(frame);
-                        if (output.UnflushedBytes >= FlushThresholdBytes) await output.FlushAsync(cancellationToken);
+                        if (Write(frame) && metrics is not null && frame.ReadTimestamp != 0) _unflushed.Add(frame);
+                        if (output.UnflushedBytes >= FlushThresholdBytes)
+                        {
+                            await output.FlushAsync(cancellationToken);
+                            RecordDelivered();
+                        }
                     }
                     WriteGaps();
                     var result = await output.FlushAsync(cancellationToken);
+                    RecordDelivered();
                     viewer.LastWriteTicks = time.GetUtcNow().UtcTicks;
                     if (result.IsCompleted || result.IsCanceled) return;
                 }
@@ -86,17 +95,18 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
         try
         {
             if (_closed || viewer.HasPending) return false;
-            Write(frame);
+            var measured = Write(frame) && metrics is not null && frame.ReadTimestamp != 0;
             var flush = output.FlushAsync();
             if (flush.IsCompleted)
             {
                 if (flush.Result.IsCompleted || flush.Result.IsCanceled) _closed = true;
+                else if (measured) RecordDelivered(frame);
             }
             else
             {
                 // The client is not keeping up: keep the gate until its buffer drains; meanwhile frames queue.
                 handedOver = true;
-                _ = ReleaseAfterFlushAsync(flush);
+                _ = ReleaseAfterFlushAsync(flush, measured ? frame : null);
             }
             viewer.LastWriteTicks = time.GetUtcNow().UtcTicks;
             return true;
@@ -113,12 +123,13 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
         }
     }
 
-    private async Task ReleaseAfterFlushAsync(ValueTask<FlushResult> flush)
+    private async Task ReleaseAfterFlushAsync(ValueTask<FlushResult> flush, SseFrame? measured)
     {
         try
         {
             var result = await flush;
             if (result.IsCompleted || result.IsCanceled) _closed = true;
+            else if (measured is not null) RecordDelivered(measured);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
         {
@@ -152,23 +163,33 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
         }
     }
 
-    private void Write(SseFrame frame)
+    private void RecordDelivered()
+    {
+        foreach (var frame in _unflushed) RecordDelivered(frame);
+        _unflushed.Clear();
+    }
+
+    private void RecordDelivered(SseFrame frame) =>
+        metrics!.RecordDelivery(frame.Source!.Name, time.GetElapsedTime(frame.ReadTimestamp).TotalSeconds);
+
+    /// <summary>Writes the frame unless it adds nothing for this viewer; true when written.</summary>
+    private bool Write(SseFrame frame)
     {
         if (frame.Source is null)
         {
             output.Write(frame.Bytes.AsSpan());
-            return;
+            return true;
         }
         var index = viewer.IndexOf(frame.Source);
-        if (index < 0) return;
+        if (index < 0) return false;
         // A frame older than what this viewer has (a late gap, history overlapping a live frame) adds nothing.
-        if (frame.LastSeq <= viewer.Positions[index] && frame.LineCount > 0) return;
+        if (frame.LastSeq <= viewer.Positions[index] && frame.LineCount > 0) return false;
         viewer.Positions[index] = Math.Max(viewer.Positions[index], frame.LastSeq);
 
         if (viewer.Grep is { } grep && frame.Lines is { } lines)
         {
             WriteFiltered(grep, frame.Source.Name, lines);
-            return;
+            return true;
         }
         if (viewer.Sources.Count == 1)
         {
@@ -179,6 +200,7 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
             SseFormat.WriteId(output, epoch.Value, viewer.SourceNames, viewer.Positions);
             output.Write(frame.WithoutId);
         }
+        return true;
     }
 
     private void WriteFiltered(Regex grep, string source, LogLine[] lines)

@@ -84,4 +84,45 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("names a directory", errors);
     }
+
+    [Fact]
+    public async Task An_invalid_redaction_rule_stops_start_up_naming_the_rule()
+    {
+        var (exit, errors) = await RunAsync("--TailHub:Redaction:Rules:0:Name=broken", "--TailHub:Redaction:Rules:0:Pattern=(unclosed");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("redaction rule 'broken'", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
+    [Theory]
+    [InlineData("--TailHub:Security:KnownProxies:0=not-an-ip", "is not an IP address")]
+    [InlineData("--TailHub:Security:CorsOrigins:0=*", "is not an origin")]
+    public async Task An_invalid_security_setting_stops_start_up_naming_it(string setting, string expected)
+    {
+        var (exit, errors) = await RunAsync(setting);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
+    [Fact]
+    public async Task Listening_beyond_localhost_without_keys_stops_start_up()
+    {
+        var (exit, errors) = await RunAsync("--urls=http://0.0.0.0:0");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("AllowAnonymousRemote", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
+    [Fact]
+    public async Task An_api_key_given_neither_as_a_hash_nor_an_environment_variable_stops_start_up()
+    {
+        var (exit, errors) = await RunAsync("--TailHub:Security:ApiKeys:0:Id=ops", "--TailHub:Security:ApiKeys:0:Role=viewer");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("exactly one of Sha256", errors);
+    }
 }

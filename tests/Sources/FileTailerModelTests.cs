@@ -100,6 +100,12 @@ public sealed class FileTailerModelTests
             }
         }
 
+        string Missing(List<string> required)
+        {
+            var emitted = tailer.Records.Select(r => r is LogLine l ? l.Text : $"<{((SourceNotice)r).Kind}>").ToList();
+            return $"; missing [{string.Join(" ", required.Where(r => !emitted.Contains(r)).Take(10))}] from [{string.Join(" ", emitted.Take(80))}]";
+        }
+
         foreach (var op in ops)
         {
             switch (op)
@@ -137,13 +143,13 @@ public sealed class FileTailerModelTests
                     break;
                 case Op.Pause:
                     var sure = expected.Where(e => !e.MayBeLost).Select(e => e.Text).ToList();
-                    await tailer.WaitUntilAsync(h => sure.All(h.Lines.Contains), "the tailer to catch up");
+                    await tailer.WaitUntilAsync(h => sure.All(h.Lines.Contains), "the tailer to catch up", explain: () => Missing(sure));
                     break;
             }
         }
 
         var required = expected.Where(e => !e.MayBeLost).Select(e => e.Text).ToList();
-        await tailer.WaitUntilAsync(h => required.All(h.Lines.Contains), $"every line the model requires after [{string.Join(",", ops)}]");
+        await tailer.WaitUntilAsync(h => required.All(h.Lines.Contains), $"every line the model requires after [{string.Join(",", ops)}]", explain: () => Missing(required));
 
         var emitted = tailer.Lines;
         var allowed = expected.Select(e => e.Text).ToHashSet();

@@ -43,7 +43,8 @@ public sealed class SseTestClient : IAsyncDisposable
     public string? LastEventId { get; private set; }
 
     /// <param name="stalled">Connect but do not read, with a tiny socket receive buffer, like a viewer on a hopeless link.</param>
-    public static async Task<SseTestClient> ConnectAsync(Uri baseAddress, string pathAndQuery, string? lastEventId = null, bool stalled = false)
+    /// <param name="bearer">An API key sent as <c>Authorization: Bearer</c> (what a non-browser client does).</param>
+    public static async Task<SseTestClient> ConnectAsync(Uri baseAddress, string pathAndQuery, string? lastEventId = null, bool stalled = false, string? bearer = null)
     {
         var handler = new SocketsHttpHandler();
         if (stalled)
@@ -59,6 +60,7 @@ public sealed class SseTestClient : IAsyncDisposable
         var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
         request.Headers.Accept.ParseAdd("text/event-stream");
         if (lastEventId is not null) request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
+        if (bearer is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         return new SseTestClient(http, response, startReading: !stalled);
     }
@@ -75,7 +77,8 @@ public sealed class SseTestClient : IAsyncDisposable
                 await _events.Writer.WriteAsync(new SseEvent(item.EventType, item.Data, parser.LastEventId));
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
+        // Disposed before the reader started (a test that only looks at the response) ends it the same way.
+        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException)
         {
         }
         finally

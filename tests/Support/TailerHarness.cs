@@ -59,7 +59,7 @@ public sealed class TailerHarness : IAsyncDisposable
     public List<SourceNotice> Notices => Records.OfType<SourceNotice>().ToList();
 
     /// <summary>Waits until what was emitted satisfies <paramref name="condition"/>; fails with what was seen on timeout.</summary>
-    public async Task WaitUntilAsync(Func<TailerHarness, bool> condition, string what, TimeSpan? timeout = null)
+    public async Task WaitUntilAsync(Func<TailerHarness, bool> condition, string what, TimeSpan? timeout = null, Func<string>? explain = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
         while (!condition(this))
@@ -68,7 +68,7 @@ public sealed class TailerHarness : IAsyncDisposable
             if (left <= TimeSpan.Zero)
             {
                 var lines = Lines;
-                throw new TimeoutException($"timed out waiting for {what}; saw {lines.Count} lines (last: '{lines.LastOrDefault()}') and notices [{string.Join(", ", Notices.Select(n => n.Kind))}]");
+                throw new TimeoutException($"timed out waiting for {what}; saw {lines.Count} lines (last: '{lines.LastOrDefault()}') and notices [{string.Join(", ", Notices.Select(n => n.Kind))}]{explain?.Invoke()}");
             }
             await _changed.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
         }

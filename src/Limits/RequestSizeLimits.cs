@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace TailHub.Limits;
+
+/// <summary>Turns away an over-long query (414) or an over-large body (413) before any endpoint sees it.</summary>
+public static class RequestSizeLimits
+{
+    public static WebApplication UseTailHubRequestLimits(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+            if (context.Request.QueryString.Value is { } query && query.Length > limits.MaxQueryLength)
+            {
+                await TypedResults.Problem($"The query string is longer than {limits.MaxQueryLength} characters.",
+                    statusCode: StatusCodes.Status414UriTooLong, title: "Query too long").ExecuteAsync(context);
+                return;
+            }
+            if (context.Request.ContentLength > limits.MaxRequestBodyBytes)
+            {
+                await TypedResults.Problem($"The request body is larger than {limits.MaxRequestBodyBytes} bytes.",
+                    statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large").ExecuteAsync(context);
+                return;
+            }
+            // A chunked body has no length up front: Kestrel stops reading it at the cap.
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            await next(context);
+        });
+        return app;
+    }
+}

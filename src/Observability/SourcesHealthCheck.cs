@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TailHub.Hosting;
+
+namespace TailHub.Observability;
+
+/// <summary>
+/// Readiness of the sources: a source in <c>error</c> (a file it cannot read, Jenkins refusing its credentials) makes
+/// TailHub degraded, and every source in error makes it unhealthy. The sources in error are named, with their message.
+/// </summary>
+public sealed class SourcesHealthCheck(LiveSources sources) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var failing = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var source in sources.All)
+        {
+            if (ErrorOf(source) is { } message) failing[source.Name] = message;
+        }
+        if (failing.Count == 0) return Task.FromResult(HealthCheckResult.Healthy($"{sources.All.Count} sources, none in error"));
+
+        var description = $"sources in error: {string.Join(", ", failing.Keys)}";
+        return Task.FromResult(failing.Count == sources.All.Count
+            ? HealthCheckResult.Unhealthy(description, data: failing)
+            : HealthCheckResult.Degraded(description, data: failing));
+    }
+
+    private static string? ErrorOf(LiveSource source)
+    {
+        var status = source.Tailer.Status;
+        if (status.State == Sources.SourceState.Error) return status.Message ?? "error";
+        if (source.Jenkins?.Status is { State: "error" } build) return build.Message ?? "error";
+        return null;
+    }
+}

@@ -64,15 +64,30 @@ public sealed class FileFollower : IDisposable
         };
     }
 
-    /// <summary>Reads what the file holds past <see cref="Offset"/>, at most <paramref name="buffer"/>'s length.</summary>
-    public int Read(byte[] buffer, List<SplitLine> lines)
+    /// <summary>
+    /// Reads what the file holds past <see cref="Offset"/>, at most <paramref name="buffer"/>'s length, and splits it.
+    /// When the bytes before the offset changed by the time the read returned, the file was truncated and refilled
+    /// under this read: nothing is split, <paramref name="replaced"/> is set, and the caller restarts at 0.
+    /// </summary>
+    public int Read(byte[] buffer, List<SplitLine> lines, out bool replaced)
     {
-        var n = RandomAccess.Read(_handle, buffer, Offset);
-        if (n > 0)
+        replaced = false;
+        var start = Offset;
+        var length = _fingerprintLength;
+        var n = RandomAccess.Read(_handle, buffer, start);
+        if (n == 0) return 0;
+        if (length > 0)
         {
-            Splitter.Push(buffer.AsSpan(0, n), lines);
-            Remember(buffer.AsSpan(0, n));
+            Span<byte> now = stackalloc byte[FingerprintBytes];
+            var m = RandomAccess.Read(_handle, now[..length], start - length);
+            if (m != length || !now[..m].SequenceEqual(_fingerprint.AsSpan(0, length)))
+            {
+                replaced = true;
+                return n;
+            }
         }
+        Splitter.Push(buffer.AsSpan(0, n), lines);
+        Remember(buffer.AsSpan(0, n));
         return n;
     }
 

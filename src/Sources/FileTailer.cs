@@ -208,12 +208,7 @@ public sealed class FileTailer
             if (watched.Current is { } current)
             {
                 // Before reading: bytes read after a truncation-and-refill would be the middle of new content.
-                if (current.WasReplaced())
-                {
-                    FlushPartial(current);
-                    current.Restart();
-                    Say(NoticeKind.Truncated, watched.Path, $"{watched.Path} was truncated; reading from its start", current.File.Identity);
-                }
+                if (current.WasReplaced()) RestartTruncated(current);
                 await ReadToEndAsync(current, cancellationToken);
                 var stat = FileStat.OfPath(watched.Path);
                 if (stat is null)
@@ -290,14 +285,28 @@ public sealed class FileTailer
     {
         while (true)
         {
-            var n = follower.Read(_buffer, _split);
+            var n = follower.Read(_buffer, _split, out var replaced);
             if (n == 0) return;
+            if (replaced)
+            {
+                // Truncated and refilled between the last look and this read: what was read is the new content's middle.
+                RestartTruncated(follower);
+                continue;
+            }
             follower.LastGrowth = _time.GetUtcNow();
             Interlocked.Add(ref _bytesRead, n);
             TakeLines(follower);
             // Hand over a full buffer's worth at a time: a long catch-up read streams instead of piling up.
             await FlushAsync(cancellationToken);
         }
+    }
+
+    /// <summary>The file shrank or was replaced in place: its held partial line is final, and reading restarts at 0.</summary>
+    private void RestartTruncated(FileFollower follower)
+    {
+        FlushPartial(follower);
+        follower.Restart();
+        Say(NoticeKind.Truncated, follower.File.Path, $"{follower.File.Path} was truncated; reading from its start", follower.File.Identity);
     }
 
     private void FlushPartial(FileFollower follower)

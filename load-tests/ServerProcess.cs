@@ -67,7 +67,10 @@ public sealed class ServerProcess : IAsyncDisposable
             WorkingDirectory = folder,
         };
         start.ArgumentList.Add(dll);
-        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--source", $"{sourceName}={filePath}", "--TailHub:LogFile=", "--Logging:LogLevel:Default=Warning" })
+        // Every viewer comes from this one loopback client: lift the per-client and global viewer caps, which exist
+        // to stop one client crowding out others, not to cap a deliberate load test. --set can still override them.
+        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--source", $"{sourceName}={filePath}", "--TailHub:LogFile=", "--Logging:LogLevel:Default=Warning",
+                     "--TailHub:Limits:MaxViewers=100000", "--TailHub:Limits:MaxViewersPerClient=100000" })
             start.ArgumentList.Add(arg);
         foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
         foreach (var arg in options.ExtraArgs) start.ArgumentList.Add(arg);

@@ -9,11 +9,13 @@ public sealed class LimitsOptions
 
     /// <summary>Viewers connected at once, from everyone; beyond it a new viewer gets 503.</summary>
     [Range(1, 1_000_000)]
-    public int MaxViewers { get; set; } = 1000;
+    public int MaxViewers { get; set; } = 10_000;
 
     /// <summary>Viewers connected at once from one IP address; beyond it a new viewer from there gets 429.</summary>
+    /// <remarks>Generous by default: a team behind one NAT or proxy shares an address (configure KnownProxies so
+    /// forwarded addresses count instead).</remarks>
     [Range(1, 1_000_000)]
-    public int MaxViewersPerClient { get; set; } = 20;
+    public int MaxViewersPerClient { get; set; } = 200;
 
     /// <summary>Sources one stream may name in <c>sources=</c>.</summary>
     [Range(1, 10_000)]

@@ -5,6 +5,8 @@
 // error) or, if it is unreachable, retry with backoff, resuming from the last id we saw. Each source's last
 // sequence number is remembered so a replayed record is never shown twice.
 
+import { hasKey, streamToken } from './auth.js';
+
 const NOTICE_EVENTS = ['gap', 'rotated', 'truncated', 'status'];
 const OFFLINE_AFTER_MS = 4000;
 const MAX_BACKOFF_MS = 30000;
@@ -64,19 +66,32 @@ export class LogStream {
     }
   }
 
-  url() {
+  url(token = '') {
     const { names, all, grep, backlog } = this.query;
     const q = new URLSearchParams();
     q.set('sources', all ? 'all' : names.join(','));
     if (backlog !== null && backlog !== undefined) q.set('backlog', String(backlog));
     if (grep) q.set('grep', grep);
     if (this.lastId) q.set('lastEventId', this.lastId);
+    if (token) q.set('token', token);
     return `/api/stream?${q}`;
   }
 
-  open() {
+  async open() {
     this.close();
-    const es = new EventSource(this.url());
+    let token = '';
+    if (hasKey()) {
+      // A fresh token per connection: one that expired is what makes a reconnect fail with 401.
+      const attempt = this.attempt = (this.attempt ?? 0) + 1;
+      try {
+        token = await streamToken(this.query.all ? [] : this.query.names);
+      } catch (e) {
+        this.retryLater(e.message);
+        return;
+      }
+      if (attempt !== this.attempt) return;
+    }
+    const es = new EventSource(this.url(token));
     this.es = es;
     this.setState(this.lastId ? 'reconnecting' : 'connecting');
     es.onopen = () => {
@@ -138,6 +153,10 @@ export class LogStream {
       const response = await fetch(url, { headers: { Accept: 'text/event-stream' }, signal: probe.signal });
       if (response.ok) {
         probe.abort();
+        this.open();
+        return;
+      }
+      if (response.status === 401 && hasKey()) {
         this.open();
         return;
       }

@@ -27,7 +27,7 @@ public sealed class LiveSources : BackgroundService
             var tailer = new FileTailer(source.Name, path, o, hub.Input, time, loggers.CreateLogger<FileTailer>(), redactor);
             var broadcaster = new SseBroadcaster(hub, o, epoch, time);
             var jenkins = jenkinsDirectory is not null
-                ? new JenkinsSource(source, jenkinsDirectory, hub.Input, length => tailer.Status.Files.Any(f => !f.Rotated && f.Offset >= length), time, loggers)
+                ? new JenkinsSource(source, jenkinsDirectory, hub.Input, length => tailer.Status.Files.Any(f => !f.Rotated && f.Offset >= length), time, loggers, redactor: redactor)
                 : null;
             var live = new LiveSource(source.Name, source.Type.ToLowerInvariant(), path.ToString(), tailer, hub, broadcaster, jenkins);
             _byName[source.Name] = live;

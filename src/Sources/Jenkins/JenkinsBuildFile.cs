@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TailHub.Pipeline.Redaction;
 
 namespace TailHub.Sources.Jenkins;
 
@@ -12,10 +13,13 @@ namespace TailHub.Sources.Jenkins;
 public sealed class JenkinsBuildFile : IDisposable
 {
     private readonly FileStream _log;
+    private readonly LineRedactor _redactor;
     private State _state;
+    private RedactionState _redaction = RedactionState.Start;
 
-    private JenkinsBuildFile(string directory, int number, FileStream log, State state)
+    private JenkinsBuildFile(string directory, int number, FileStream log, State state, LineRedactor redactor)
     {
+        _redactor = redactor;
         Number = number;
         Path = LogPath(directory, number);
         StatePath = System.IO.Path.Combine(directory, $"{number}.state.json");
@@ -42,7 +46,8 @@ public sealed class JenkinsBuildFile : IDisposable
 
     public static string LogPath(string directory, int number) => System.IO.Path.Combine(directory, $"{number}.log");
 
-    public static JenkinsBuildFile Open(string directory, int number)
+    /// <param name="redactor">Masks secrets before they reach the disk: the file is TailHub's copy, and secrets stay in Jenkins.</param>
+    public static JenkinsBuildFile Open(string directory, int number, LineRedactor? redactor = null)
     {
         Directory.CreateDirectory(directory);
         var statePath = System.IO.Path.Combine(directory, $"{number}.state.json");
@@ -52,21 +57,50 @@ public sealed class JenkinsBuildFile : IDisposable
         if (state is null || log.Length < state.FileLength) state = new State(0, 0, false, state?.BuildTimestamp ?? 0);
         if (log.Length != state.FileLength) log.SetLength(state.FileLength);
         log.Seek(0, SeekOrigin.End);
-        var file = new JenkinsBuildFile(directory, number, log, state);
+        var file = new JenkinsBuildFile(directory, number, log, state, redactor ?? LineRedactor.None);
         file.SaveState();
         return file;
     }
 
     /// <summary>Appends console bytes and records the raw offset they bring the file to.</summary>
+    /// <remarks>
+    /// Secrets are masked line by line on the way to disk. A chunk ends on a line boundary (Jenkins sends complete
+    /// lines while a build runs; the last line of a finished build is whole), so no secret is split between two
+    /// chunks. The raw offset and the file's length are kept apart, so a masked line changing length does not
+    /// disturb resuming.
+    /// </remarks>
     public void Append(ReadOnlySpan<byte> console, long nextRawOffset, bool complete)
     {
+        var written = 0L;
         if (console.Length > 0)
         {
-            _log.Write(console);
+            var masked = _redactor.Enabled ? Mask(console) : console.ToArray();
+            _log.Write(masked);
             _log.Flush(flushToDisk: true);
+            written = masked.Length;
         }
-        _state = _state with { RawOffset = nextRawOffset, FileLength = _state.FileLength + console.Length, Complete = complete };
+        _state = _state with { RawOffset = nextRawOffset, FileLength = _state.FileLength + written, Complete = complete };
         SaveState();
+    }
+
+    private byte[] Mask(ReadOnlySpan<byte> console)
+    {
+        var output = new MemoryStream(console.Length);
+        while (!console.IsEmpty)
+        {
+            var newline = console.IndexOf((byte)'\n');
+            var line = newline < 0 ? console : console[..newline];
+            var terminator = newline < 0 ? 0 : 1;
+            if (!line.IsEmpty && line[^1] == (byte)'\r')
+            {
+                line = line[..^1];
+                terminator++;
+            }
+            output.Write(_redactor.Redact(line.ToArray(), ref _redaction));
+            output.Write(console.Slice(line.Length, terminator));
+            console = console[(line.Length + terminator)..];
+        }
+        return output.ToArray();
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.Channels;
 using TailHub.Configuration;
+using TailHub.Pipeline.Redaction;
 
 namespace TailHub.Sources.Jenkins;
 
@@ -20,6 +21,7 @@ public sealed class JenkinsSource : IDisposable
     private static readonly TimeSpan TailerCatchUpLimit = TimeSpan.FromSeconds(2);
 
     private readonly string _name;
+    private readonly LineRedactor _redactor;
     private readonly string _job;
     private readonly JenkinsBuildRef _configured;
     private readonly bool _follow;
@@ -40,9 +42,10 @@ public sealed class JenkinsSource : IDisposable
     /// <param name="tailerHasRead">Whether the source's tailer has read <c>current.log</c> up to a length, so a new build's marker comes after the old build's lines.</param>
     /// <param name="network">The HTTP handler to Jenkins; tests may pass their own.</param>
     public JenkinsSource(SourceOptions options, string directory, ChannelWriter<SourceRecord[]> hub, Func<long, bool> tailerHasRead,
-        TimeProvider time, ILoggerFactory loggers, HttpMessageHandler? network = null)
+        TimeProvider time, ILoggerFactory loggers, HttpMessageHandler? network = null, LineRedactor? redactor = null)
     {
         _name = options.Name;
+        _redactor = redactor ?? LineRedactor.None;
         Directory = directory;
         _hub = hub;
         _tailerHasRead = tailerHasRead;
@@ -232,7 +235,7 @@ public sealed class JenkinsSource : IDisposable
             }
         }
 
-        using var file = JenkinsBuildFile.Open(Directory, number);
+        using var file = JenkinsBuildFile.Open(Directory, number, _redactor);
         if (!file.Identify(info.Timestamp))
             await SayAsync(NoticeKind.Build, url, $"build #{number} is another build than the one saved under that number; fetching its console anew", cancellationToken);
         await MakeCurrentAsync(number, url, cancellationToken);

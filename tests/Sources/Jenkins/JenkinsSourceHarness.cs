@@ -23,7 +23,8 @@ public sealed class JenkinsSourceHarness : IAsyncDisposable
     private readonly bool _ownsFolder;
     private Task _run = Task.CompletedTask;
 
-    public JenkinsSourceHarness(FakeJenkins jenkins, string job, TempFolder? folder = null, Action<SourceOptions>? configure = null)
+    public JenkinsSourceHarness(FakeJenkins jenkins, string job, TempFolder? folder = null, Action<SourceOptions>? configure = null,
+        TailHub.Pipeline.Redaction.LineRedactor? redactor = null)
     {
         _ownsFolder = folder is null;
         Folder = folder ?? new TempFolder();
@@ -37,7 +38,7 @@ public sealed class JenkinsSourceHarness : IAsyncDisposable
             RequestTimeout = TimeSpan.FromSeconds(5),
         };
         configure?.Invoke(Options);
-        Source = new JenkinsSource(Options, Folder.PathOf("jenkins-ci"), _hub.Writer, _ => true, TimeProvider.System, _loggers);
+        Source = new JenkinsSource(Options, Folder.PathOf("jenkins-ci"), _hub.Writer, _ => true, TimeProvider.System, _loggers, redactor: redactor);
     }
 
     public TempFolder Folder { get; }

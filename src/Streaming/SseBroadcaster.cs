@@ -145,10 +145,14 @@ public sealed class SseBroadcaster : ISequencedRecordSink
             _lastPublishedSeq = records[^1].Seq;
             viewers = _viewers;
         }
-        foreach (var frame in Encode(records))
+        // Nobody watching: nothing to encode (a viewer who comes later gets these from the backlog or the journal).
+        if (viewers.Length > 0)
         {
-            foreach (var viewer in viewers) viewer.Offer(frame);
-            Interlocked.Add(ref _linesSent, (long)frame.LineCount * viewers.Length);
+            foreach (var frame in Encode(records))
+            {
+                foreach (var viewer in viewers) viewer.Offer(frame);
+                Interlocked.Add(ref _linesSent, (long)frame.LineCount * viewers.Length);
+            }
         }
         records.Clear();
         return true;

@@ -38,6 +38,12 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
         {
             SseFormat.WriteRetry(output, options.ReconnectDelayMs);
             await WriteHistoryAsync(history, cancellationToken);
+            // The caller's frame keeps these lists for the whole connection: let the backlog they point at go now.
+            foreach (var records in history)
+            {
+                records.Clear();
+                records.TrimExcess();
+            }
             for (var i = 0; i < published.Length; i++) viewer.Positions[i] = Math.Max(viewer.Positions[i], published[i]);
             await output.FlushAsync(cancellationToken);
             viewer.LastWriteTicks = time.GetUtcNow().UtcTicks;

@@ -34,7 +34,7 @@ public sealed class SlowViewerTests
         Assert.DoesNotContain(fastEvents, e => e.Type == "gap");
         Assert.Equal(Enumerable.Range(1, total), fastEvents.Where(e => e.Type == "app").SelectMany(e => e.Lines).Select(l => int.Parse(l.Text.Split(' ')[1])));
 
-        var source = System.Text.Json.JsonDocument.Parse(await server.Client.GetStringAsync("/api/sources/app")).RootElement;
+        var source = await server.SourceAsync("app");
         Assert.True(source.GetProperty("linesDropped").GetInt64() > 0);
 
         // Once it reads again, the stalled viewer is told what it lost, and what it did get adds up with the gap.
@@ -64,5 +64,5 @@ public sealed class SlowViewerTests
     }
 
     private static async Task<int> ViewersAsync(TailHubServer server) =>
-        System.Text.Json.JsonDocument.Parse(await server.Client.GetStringAsync("/api/sources/app")).RootElement.GetProperty("viewers").GetInt32();
+        (await server.SourceAsync("app")).GetProperty("viewers").GetInt32();
 }

@@ -18,17 +18,6 @@ public sealed class StreamEndpointTests
         return await TailHubServer.StartAsync(App, settings, folder);
     }
 
-    private static async Task WaitForSeqAsync(TailHubServer server, long seq)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            var json = System.Text.Json.JsonDocument.Parse(await server.Client.GetStringAsync("/api/sources/app")).RootElement;
-            if (json.GetProperty("lastSeq").GetInt64() >= seq) return;
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"source never reached seq {seq}");
-    }
 
     [Fact]
     public async Task A_line_appended_to_a_file_reaches_a_connected_viewer_as_an_event_named_after_its_source()
@@ -63,9 +52,9 @@ public sealed class StreamEndpointTests
         await using var server = await StartWithFileAsync();
         using var writer = new LogWriter(server.Folder.PathOf("app.log"));
         // Wait until the tailer follows the file, then write a backlog while lines keep coming during the connect.
-        await WaitForSeqAsync(server, 1);
+        await server.WaitForPublishedAsync("app", 1);
         for (var i = 1; i <= 200; i++) writer.WriteLine($"line {i}");
-        await WaitForSeqAsync(server, 201);
+        await server.WaitForPublishedAsync("app", 201);
         var writing = Task.Run(async () =>
         {
             for (var i = 201; i <= 400; i++)
@@ -87,9 +76,9 @@ public sealed class StreamEndpointTests
     {
         await using var server = await StartWithFileAsync();
         using var writer = new LogWriter(server.Folder.PathOf("app.log"));
-        await WaitForSeqAsync(server, 1);
+        await server.WaitForPublishedAsync("app", 1);
         for (var i = 1; i <= 50; i++) writer.WriteLine($"line {i}");
-        await WaitForSeqAsync(server, 51);
+        await server.WaitForPublishedAsync("app", 51);
 
         await using var viewer = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=5");
         writer.WriteLine("live");
@@ -111,7 +100,7 @@ public sealed class StreamEndpointTests
             lastId = first.LastEventId!;
         }
         for (var i = 11; i <= 20; i++) writer.WriteLine($"line {i}");
-        await WaitForSeqAsync(server, 21);
+        await server.WaitForPublishedAsync("app", 21);
 
         await using var resumed = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app", lastId);
         writer.WriteLine("line 21");
@@ -133,7 +122,7 @@ public sealed class StreamEndpointTests
             lastId = first.LastEventId!;
         }
         for (var i = 2; i <= 500; i++) writer.WriteLine($"line {i}");
-        await WaitForSeqAsync(server, 501);
+        await server.WaitForPublishedAsync("app", 501);
 
         await using var resumed = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app", lastId);
 
@@ -157,10 +146,10 @@ public sealed class StreamEndpointTests
         }
         for (var i = 1; i <= 20; i++) writer.WriteLine($"old {i}");
         writer.Dispose();
-        await WaitForSeqAsync(server, 22);
+        await server.WaitForPublishedAsync("app", 22);
         File.Move(path, path + ".1");
         File.WriteAllText(path, "new 1\n");
-        await WaitForSeqAsync(server, 25); // the rotation, following the new file, its line: all the backlog holds
+        await server.WaitForPublishedAsync("app", 25); // the rotation, following the new file, its line: all the backlog holds
         File.Delete(path + ".1");          // as if compressed away
 
         await using var resumed = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app", lastId);
@@ -178,9 +167,9 @@ public sealed class StreamEndpointTests
     {
         await using var server = await StartWithFileAsync();
         using var writer = new LogWriter(server.Folder.PathOf("app.log"));
-        await WaitForSeqAsync(server, 1);
+        await server.WaitForPublishedAsync("app", 1);
         writer.WriteLine("current");
-        await WaitForSeqAsync(server, 2);
+        await server.WaitForPublishedAsync("app", 2);
 
         await using var viewer = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app", "deadbeef:app=12345");
 

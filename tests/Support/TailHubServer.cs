@@ -58,6 +58,22 @@ public sealed class TailHubServer : IAsyncDisposable
         return new TailHubServer(app, folder);
     }
 
+    /// <summary>What <c>GET /api/sources/{name}</c> says about a source now.</summary>
+    public async Task<System.Text.Json.JsonElement> SourceAsync(string name) =>
+        System.Text.Json.JsonDocument.Parse(await Client.GetStringAsync($"/api/sources/{name}")).RootElement;
+
+    /// <summary>Waits until a source has published <paramref name="seq"/> (its lastSeq), polling /api/sources.</summary>
+    public async Task WaitForPublishedAsync(string source, long seq)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await SourceAsync(source)).GetProperty("lastSeq").GetInt64() >= seq) return;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"source '{source}' never published seq {seq}");
+    }
+
     /// <summary>The folder holding TailHub.csproj, found from where the tests run.</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 

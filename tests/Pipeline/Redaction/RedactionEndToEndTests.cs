@@ -15,17 +15,6 @@ public sealed class RedactionEndToEndTests
         return await TailHubServer.StartAsync(new Dictionary<string, string> { ["app"] = "app.log" }, settings, folder);
     }
 
-    private static async Task WaitForSeqAsync(TailHubServer server, long seq)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            var json = System.Text.Json.JsonDocument.Parse(await server.Client.GetStringAsync("/api/sources/app")).RootElement;
-            if (json.GetProperty("lastSeq").GetInt64() >= seq) return;
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"source never reached seq {seq}");
-    }
 
     private static List<string> TextsOf(IEnumerable<SseEvent> events) =>
         events.Where(e => e.Type == "app").SelectMany(e => e.Lines).Select(l => l.Text).ToList();
@@ -49,9 +38,9 @@ public sealed class RedactionEndToEndTests
     {
         await using var server = await StartAsync();
         using var writer = new LogWriter(server.Folder.PathOf("app.log"));
-        await WaitForSeqAsync(server, 1);
+        await server.WaitForPublishedAsync("app", 1);
         writer.WriteLine(SecretLine);
-        await WaitForSeqAsync(server, 2);
+        await server.WaitForPublishedAsync("app", 2);
 
         await using var viewer = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app");
 
@@ -73,7 +62,7 @@ public sealed class RedactionEndToEndTests
         }
         writer.WriteLine(SecretLine);
         for (var i = 3; i <= 100; i++) writer.WriteLine($"line {i}");
-        await WaitForSeqAsync(server, 101);
+        await server.WaitForPublishedAsync("app", 101);
 
         await using var resumed = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app", lastId);
 
@@ -93,7 +82,7 @@ public sealed class RedactionEndToEndTests
         writer.WriteLine("-----BEGIN PRIVATE KEY-----");
         // Shorter than a PEM line, so only the block state can tell these lines are key material.
         writer.WriteLine("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJT");
-        await WaitForSeqAsync(server, 3);
+        await server.WaitForPublishedAsync("app", 3);
         await using (var first = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=0"))
         {
             // The resume point is inside the block: the read-back must know it is still in a key.
@@ -105,7 +94,7 @@ public sealed class RedactionEndToEndTests
         writer.WriteLine("-----END PRIVATE KEY-----");
         // Pushes the key's lines out of the 10-line backlog, so the resume reads them back from the file.
         for (var i = 0; i < 50; i++) writer.WriteLine($"line {i}");
-        await WaitForSeqAsync(server, 55);
+        await server.WaitForPublishedAsync("app", 55);
 
         await using var resumed = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app", lastId);
 
@@ -149,7 +138,7 @@ public sealed class RedactionEndToEndTests
         await using var server = await StartAsync();
         using var writer = new LogWriter(server.Folder.PathOf("app.log"));
         writer.WriteLine(SecretLine);
-        await WaitForSeqAsync(server, 2);
+        await server.WaitForPublishedAsync("app", 2);
 
         var body = await server.Client.GetStringAsync("/api/sources");
 

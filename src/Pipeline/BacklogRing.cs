@@ -11,15 +11,9 @@ public sealed class BacklogRing(int capacity)
     private readonly SourceRecord[] _items = new SourceRecord[Math.Max(1, capacity)];
     private readonly int _capacity = capacity;
     private readonly Lock _lock = new();
-    private long _count;   // records ever added
+    private long _count;   // records added since the last clear
 
     public int Capacity => _capacity;
-
-    /// <summary>Sequence number of the oldest record held, or the next one to come when empty.</summary>
-    public long OldestSeq
-    {
-        get { lock (_lock) return OldestLocked(); }
-    }
 
     public void Add(SourceRecord record)
     {
@@ -28,6 +22,16 @@ public sealed class BacklogRing(int capacity)
         {
             _items[(int)(_count % _capacity)] = record;
             _count++;
+        }
+    }
+
+    /// <summary>Forgets every record: the next one added starts a new consecutive run.</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            Array.Clear(_items);
+            _count = 0;
         }
     }
 
@@ -50,13 +54,6 @@ public sealed class BacklogRing(int capacity)
             for (var i = firstIndex; i < firstIndex + (last - first + 1); i++) output.Add(_items[(int)(i % _capacity)]);
             return first;
         }
-    }
-
-    /// <summary>The newest <paramref name="count"/> records with seq ≤ <paramref name="toSeq"/>.</summary>
-    public void CopyLast(int count, long toSeq, List<SourceRecord> output)
-    {
-        if (count <= 0) return;
-        CopyRange(Math.Max(1, toSeq - count + 1), toSeq, output);
     }
 
     private long OldestLocked()

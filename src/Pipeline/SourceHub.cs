@@ -56,9 +56,12 @@ public sealed class SourceHub
                 var seq = _lastSeq;
                 foreach (var record in chunk)
                 {
-                    record.Seq = ++seq;
+                    record.Seq = seq + 1;
+                    seq = record.LastSeq;
                     Journal.Add(record);
-                    Backlog.Add(record);
+                    // A run's lines are not in memory: everything the ring held is now older than lines it lacks.
+                    if (record is LineRun) Backlog.Clear();
+                    else Backlog.Add(record);
                 }
                 Interlocked.Exchange(ref _lastSeq, seq);
                 sink.Publish(chunk);
@@ -85,11 +88,19 @@ public sealed class SourceHub
         return replayed;
     }
 
-    /// <summary>The newest <paramref name="count"/> records up to <paramref name="toSeq"/>, for a new viewer.</summary>
+    /// <summary>
+    /// The newest <paramref name="count"/> records up to <paramref name="toSeq"/> (at most the backlog's capacity),
+    /// for a new viewer: from memory, or read back from the files after a bulk catch-up. Records older than anything
+    /// kept are simply not there; a new viewer is not told of a gap before its first line.
+    /// </summary>
     public List<SourceRecord> Recent(int count, long toSeq)
     {
-        var output = new List<SourceRecord>();
-        Backlog.CopyLast(Math.Min(count, Backlog.Capacity), toSeq, output);
+        count = Math.Min(count, Backlog.Capacity);
+        if (count <= 0) return [];
+        var output = History(Math.Max(0, toSeq - count), toSeq);
+        var expired = 0;
+        while (expired < output.Count && output[expired] is SequenceGap { Reason: GapReason.Expired }) expired++;
+        output.RemoveRange(0, expired);
         return output;
     }
 }

@@ -20,6 +20,9 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
 {
     private sealed record Entry(long FirstSeq, long TimestampMs, FileRef? File, long Start, SourceNotice? Notice, RedactionState Redaction = default);
 
+    // Reading a line back means reading its segment from the segment's start: this bounds that read.
+    private const long MaxSegmentBytes = 1024 * 1024;
+
     private readonly LineRedactor _redactor = redactor ?? LineRedactor.None;
 
     private readonly LinkedList<Entry> _entries = new();
@@ -35,18 +38,14 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     {
         lock (_lock)
         {
-            _lastSeq = record.Seq;
+            _lastSeq = record.LastSeq;
             switch (record)
             {
                 case LogLine line:
-                    if (ReferenceEquals(line.File, _lastFile) && line.Start == _lastEnd && _entries.Last?.Value.Notice is null)
-                    {
-                        _lastEnd = line.End;
-                        return;
-                    }
-                    Append(new Entry(line.Seq, line.TimestampMs, line.File, line.Start, null, line.RedactionBefore));
-                    _lastFile = line.File;
-                    _lastEnd = line.End;
+                    AddLines(line.Seq, line.TimestampMs, line.File, line.Start, line.End, line.RedactionBefore);
+                    break;
+                case LineRun run:
+                    AddLines(run.Seq, run.TimestampMs, run.File, run.Start, run.End, RedactionState.Start);
                     break;
                 case SourceNotice notice:
                     if (notice.Kind == NoticeKind.Truncated && notice.Identity is { } id) _truncatedBefore[id] = notice.Seq;
@@ -56,6 +55,19 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                     break;
             }
         }
+    }
+
+    /// <summary>Lines that continue the last segment extend it, up to <see cref="MaxSegmentBytes"/>.</summary>
+    private void AddLines(long firstSeq, long timestampMs, FileRef file, long start, long end, RedactionState before)
+    {
+        if (ReferenceEquals(file, _lastFile) && start == _lastEnd && _entries.Last?.Value is { Notice: null } last && end - last.Start <= MaxSegmentBytes)
+        {
+            _lastEnd = end;
+            return;
+        }
+        Append(new Entry(firstSeq, timestampMs, file, start, null, before));
+        _lastFile = file;
+        _lastEnd = end;
     }
 
     private void Append(Entry entry)

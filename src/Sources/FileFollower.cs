@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using TailHub.Pipeline.Redaction;
 
 namespace TailHub.Sources;
 
@@ -33,7 +34,7 @@ public sealed class FileFollower : IDisposable
     public DateTimeOffset LastGrowth { get; set; }
 
     /// <summary>Masking state carried from line to line (a private key block spans lines).</summary>
-    public Pipeline.Redaction.RedactionState Redaction { get; set; }
+    public RedactionState Redaction { get; set; }
 
     /// <summary>
     /// Opens <paramref name="path"/>. With <paramref name="tailLines"/> set, reading starts at the beginning of the
@@ -60,7 +61,7 @@ public sealed class FileFollower : IDisposable
         return new FileFollower(handle, new FileRef(path, stat.Value.Identity), new LineSplitter(maxLineBytes, start))
         {
             LastGrowth = now,
-            Redaction = Pipeline.Redaction.PrivateKeyLookBehind.StateBefore(handle, start),
+            Redaction = PrivateKeyLookBehind.StateBefore(handle, start),
         };
     }
 
@@ -71,6 +72,51 @@ public sealed class FileFollower : IDisposable
     /// </summary>
     public int Read(byte[] buffer, List<SplitLine> lines, out bool replaced)
     {
+        var n = ReadChecked(buffer, out replaced);
+        if (n == 0 || replaced) return n;
+        Splitter.Push(buffer.AsSpan(0, n), lines);
+        Remember(buffer.AsSpan(0, n));
+        return n;
+    }
+
+    /// <summary>
+    /// For a catch-up far behind the file's end: reads like <see cref="Read"/>, but the complete lines read are only
+    /// counted and returned as a <see cref="LineRun"/>; the bytes after the last newline are read again next time.
+    /// What needs line-by-line attention (masking state that could change, no newline in the whole read) is split as
+    /// by <see cref="Read"/> instead, and a held partial line is finished alone; then null is returned.
+    /// </summary>
+    public LineRun? ReadRun(byte[] buffer, List<SplitLine> lines, LineRedactor redactor, long timestampMs, out int bytesRead, out bool replaced)
+    {
+        var start = Offset;
+        bytesRead = ReadChecked(buffer, out replaced);
+        if (bytesRead == 0 || replaced) return null;
+        var read = buffer.AsSpan(0, bytesRead);
+        if (Splitter.HasPartialLine)
+        {
+            // Finish the held line the ordinary way (masked before the next read): the next read starts at a line.
+            var part = read[..(read.IndexOf((byte)'\n') + 1 is > 0 and var end ? end : read.Length)];
+            Splitter.Push(part, lines);
+            Remember(part);
+            bytesRead = part.Length;
+            return null;
+        }
+        var whole = read[..(read.LastIndexOf((byte)'\n') + 1)];
+        if (whole.IsEmpty || !redactor.EndsWhereItStarts(whole, Redaction))
+        {
+            Splitter.Push(read, lines);
+            Remember(read);
+            return null;
+        }
+        var count = whole.Count((byte)'\n');
+        Splitter.Reset(start + whole.Length);
+        Remember(whole);
+        bytesRead = whole.Length;
+        return new LineRun(File, start, start + whole.Length, count, timestampMs);
+    }
+
+    /// <summary>Reads from <see cref="Offset"/>; <paramref name="replaced"/> when the bytes before it changed meanwhile.</summary>
+    private int ReadChecked(byte[] buffer, out bool replaced)
+    {
         replaced = false;
         var start = Offset;
         var length = _fingerprintLength;
@@ -80,14 +126,8 @@ public sealed class FileFollower : IDisposable
         {
             Span<byte> now = stackalloc byte[FingerprintBytes];
             var m = RandomAccess.Read(_handle, now[..length], start - length);
-            if (m != length || !now[..m].SequenceEqual(_fingerprint.AsSpan(0, length)))
-            {
-                replaced = true;
-                return n;
-            }
+            replaced = m != length || !now[..m].SequenceEqual(_fingerprint.AsSpan(0, length));
         }
-        Splitter.Push(buffer.AsSpan(0, n), lines);
-        Remember(buffer.AsSpan(0, n));
         return n;
     }
 

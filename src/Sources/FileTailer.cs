@@ -19,10 +19,16 @@ namespace TailHub.Sources;
 /// A partial last line is held until its newline; it is emitted without one only when its file can no longer grow
 /// (rotated away past the grace period, truncated, deleted).
 /// Files that exist at start-up are followed from their end, with their last <see cref="TailHubOptions.InitialLines"/> lines.
+/// A read far behind the file's end (a big file appeared) counts whole lines in bulk (<see cref="LineRun"/>) instead
+/// of making an object per line: they are numbered and journalled, and read back only if someone asks for them.
 /// </summary>
 public sealed class FileTailer
 {
     private const int ReadBufferBytes = 256 * 1024;
+
+    // A catch-up counts lines in bulk until this close to the end, then splits the rest line by line, so the
+    // backlog holds real lines (a viewer asking for more reads them back from the file).
+    private const long BulkTailBytes = 2 * ReadBufferBytes;
 
     private readonly string _name;
     private readonly SourcePath _path;
@@ -283,19 +289,34 @@ public sealed class FileTailer
 
     private async Task ReadToEndAsync(FileFollower follower, CancellationToken cancellationToken)
     {
+        // Set once a read fills the buffer: up to here the file is read in bulk (see FileFollower.ReadRun).
+        long bulkUntil = -1;
         while (true)
         {
-            var n = follower.Read(_buffer, _split, out var replaced);
+            int n;
+            bool replaced;
+            LineRun? run = null;
+            if (follower.Offset + _buffer.Length <= bulkUntil)
+                run = follower.ReadRun(_buffer, _split, _redactor, _time.GetUtcNow().ToUnixTimeMilliseconds(), out n, out replaced);
+            else
+                n = follower.Read(_buffer, _split, out replaced);
             if (n == 0) return;
             if (replaced)
             {
                 // Truncated and refilled between the last look and this read: what was read is the new content's middle.
                 RestartTruncated(follower);
+                bulkUntil = -1;
                 continue;
             }
             follower.LastGrowth = _time.GetUtcNow();
             Interlocked.Add(ref _bytesRead, n);
+            if (run is not null)
+            {
+                _pending.Add(run);
+                Interlocked.Add(ref _linesRead, run.Count);
+            }
             TakeLines(follower);
+            if (bulkUntil < 0 && n == _buffer.Length) bulkUntil = follower.CurrentSize() - BulkTailBytes;
             // Hand over a full buffer's worth at a time: a long catch-up read streams instead of piling up.
             await FlushAsync(cancellationToken);
         }

@@ -14,6 +14,12 @@ public abstract class SourceRecord(long timestampMs)
     /// <summary>Position in the source's sequence, 1-based; assigned once by the pipeline.</summary>
     public long Seq { get; internal set; }
 
+    /// <summary>How many sequence numbers the record takes: one, except for a <see cref="LineRun"/>.</summary>
+    public virtual int SeqCount => 1;
+
+    /// <summary>The last sequence number the record takes.</summary>
+    public long LastSeq => Seq + SeqCount - 1;
+
     /// <summary>When TailHub read it (Unix milliseconds).</summary>
     public long TimestampMs { get; } = timestampMs;
 }
@@ -38,6 +44,25 @@ public sealed class LogLine(byte[] utf8, FileRef file, long start, long end, lon
 
     /// <summary>Decoded once, on first use, and shared by every viewer that needs a string (grep).</summary>
     public string Text => _text ??= Encoding.UTF8.GetString(Utf8);
+}
+
+/// <summary>
+/// Whole lines of a file read in bulk during a catch-up far behind the file's end: counted, not split or masked.
+/// The pipeline numbers them as <see cref="Count"/> lines and journals where they are; they are made into
+/// <see cref="LogLine"/>s (split and masked exactly as the live path would) only if someone reads them, from the file.
+/// Only made where masking cannot carry state past the run (no private key block in it or open before it).
+/// </summary>
+public sealed class LineRun(FileRef file, long start, long end, int count, long timestampMs) : SourceRecord(timestampMs)
+{
+    public FileRef File { get; } = file;
+
+    /// <summary>Byte range of the lines in <see cref="File"/>, from the first line's start to the last one's terminator.</summary>
+    public long Start { get; } = start;
+    public long End { get; } = end;
+
+    public int Count { get; } = count;
+
+    public override int SeqCount => Count;
 }
 
 public enum NoticeKind

@@ -60,8 +60,14 @@ public sealed class SseBroadcaster : ISequencedRecordSink
     {
         lock (_lock)
         {
+            if (_viewers.Length == 0 && _pending.Count == 0)
+            {
+                // Nobody watching: published as they are (a viewer who comes later gets them from the backlog or the journal).
+                _lastPublishedSeq = records[^1].LastSeq;
+                return;
+            }
             _pending.AddRange(records);
-            _pendingLines += records.Length;
+            foreach (var record in records) _pendingLines += record.SeqCount;
             if (_pendingLines >= _options.BatchMaxLines) _full.TrySetResult();
         }
         _wake.Writer.TryWrite(true);
@@ -142,13 +148,13 @@ public sealed class SseBroadcaster : ISequencedRecordSink
             if (_full.Task.IsCompleted) _full = NewFullSignal();
             _room?.TrySetResult();
             _room = null;
-            _lastPublishedSeq = records[^1].Seq;
+            _lastPublishedSeq = records[^1].LastSeq;
             viewers = _viewers;
         }
         // Nobody watching: nothing to encode (a viewer who comes later gets these from the backlog or the journal).
         if (viewers.Length > 0)
         {
-            foreach (var frame in Encode(records))
+            foreach (var frame in Encode(WithRunsReadBack(records)))
             {
                 foreach (var viewer in viewers) viewer.Offer(frame);
                 Interlocked.Add(ref _linesSent, (long)frame.LineCount * viewers.Length);
@@ -156,6 +162,19 @@ public sealed class SseBroadcaster : ISequencedRecordSink
         }
         records.Clear();
         return true;
+    }
+
+    /// <summary>Lines counted in bulk during a catch-up are read back from their file for the viewers who need them.</summary>
+    private List<SourceRecord> WithRunsReadBack(List<SourceRecord> records)
+    {
+        if (!records.Exists(r => r is LineRun)) return records;
+        var lines = new List<SourceRecord>(records.Count);
+        foreach (var record in records)
+        {
+            if (record is LineRun run) lines.AddRange(Hub.History(run.Seq - 1, run.LastSeq));
+            else lines.Add(record);
+        }
+        return lines;
     }
 
     /// <summary>Splits records into events: runs of lines (at most BatchMaxLines each) and one event per notice.</summary>

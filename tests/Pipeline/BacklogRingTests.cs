@@ -37,13 +37,16 @@ public sealed class BacklogRingTests
     }
 
     [Fact]
-    public void The_last_n_records_up_to_a_sequence_number_are_copied_in_order()
+    public void After_a_clear_only_records_added_since_are_held()
     {
-        var ring = RingWith(100, 50);
+        var ring = RingWith(10, 5);
 
+        ring.Clear();
+        ring.Add(new SourceNotice(NoticeKind.Following, "/x", "", 0) { Seq = 100 });
         var copied = new List<SourceRecord>();
-        ring.CopyLast(5, 40, copied);
+        var first = ring.CopyRange(1, 100, copied);
 
-        Assert.Equal([36L, 37, 38, 39, 40], copied.Select(r => r.Seq));
+        Assert.Equal(100, first);
+        Assert.Equal([100L], copied.Select(r => r.Seq));
     }
 }

@@ -39,6 +39,33 @@ public sealed class FileTailerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_big_file_is_counted_in_line_runs_then_its_last_stretch_split_into_lines_covering_every_byte_once()
+    {
+        // Uneven lines, so reads end mid-line and the switch to counting starts after a held partial line.
+        var lines = Enumerable.Range(1, 30_000).Select(i => $"line {i} " + new string('x', i % 97)).ToList();
+        await File.WriteAllLinesAsync(P("staged.data"), lines);
+        var size = new FileInfo(P("staged.data")).Length;
+        await using var tailer = new TailerHarness("app.log", _folder);
+        await tailer.WaitForNoticeAsync(NoticeKind.Waiting);
+
+        File.Move(P("staged.data"), P("app.log"));
+
+        static int Count(SourceRecord r) => r switch { LogLine => 1, LineRun run => run.Count, _ => 0 };
+        await tailer.WaitUntilAsync(h => h.Records.Sum(Count) >= lines.Count, $"{lines.Count} lines");
+        var read = tailer.Records.Where(r => r is LogLine or LineRun).ToList();
+        Assert.Equal(lines.Count, read.Sum(Count));
+        Assert.Contains(read, r => r is LineRun);
+        var ranges = read.Select(r => r switch { LogLine l => (l.Start, l.End), LineRun run => (run.Start, run.End), _ => default }).ToList();
+        Assert.Equal(0, ranges[0].Start);
+        Assert.All(ranges.Zip(ranges.Skip(1)), pair => Assert.Equal(pair.First.End, pair.Second.Start));
+        Assert.Equal(size, ranges[^1].End);
+        // The end of the file is real lines, for the backlog; they are the file's last lines.
+        var tail = read.AsEnumerable().Reverse().TakeWhile(r => r is LogLine).Cast<LogLine>().Reverse().Select(l => l.Text).ToList();
+        Assert.True(tail.Count >= 1000, $"only {tail.Count} lines at the end were split");
+        Assert.Equal(lines[^tail.Count..], tail);
+    }
+
+    [Fact]
     public async Task Appended_lines_are_emitted_in_order_exactly_once()
     {
         using var writer = new LogWriter(P("app.log"));

@@ -110,15 +110,18 @@ public sealed class SseBroadcasterTests : IAsyncDisposable
 
 public sealed class SseBroadcasterBackpressureTests
 {
+    private static SourceRecord[] Lines(int count) => Enumerable.Range(1, count)
+        .Select(s => (SourceRecord)new LogLine(Encoding.UTF8.GetBytes($"line {s}"), new FileRef("/x", default), 0, 0, 0) { Seq = s })
+        .ToArray();
+
     [Fact]
     public async Task A_reader_far_ahead_of_the_broadcaster_waits_for_room_instead_of_piling_up_records()
     {
         var time = TimeProvider.System;
         var options = new TailHubOptions { BatchMaxLines = 10 };
         var broadcaster = new SseBroadcaster(new SourceHub("app", 100, 100, 1024, time), options, new StreamEpoch("e"), time);
-        var records = Enumerable.Range(1, 50)
-            .Select(s => (SourceRecord)new LogLine(Encoding.UTF8.GetBytes($"line {s}"), new FileRef("/x", default), 0, 0, 0) { Seq = s })
-            .ToArray();
+        broadcaster.Subscribe(new Viewer([broadcaster], null, 64, 0));
+        var records = Lines(50);
 
         broadcaster.Publish(records);
         var room = broadcaster.WaitForRoomAsync(CancellationToken.None).AsTask();
@@ -130,5 +133,17 @@ public sealed class SseBroadcasterBackpressureTests
         stop.Cancel();
         await running;
         Assert.Equal(50, broadcaster.LastPublishedSeq);
+    }
+
+    [Fact]
+    public void Records_nobody_watches_are_published_at_once_without_waiting_for_the_broadcaster()
+    {
+        var time = TimeProvider.System;
+        var broadcaster = new SseBroadcaster(new SourceHub("app", 100, 100, 1024, time), new TailHubOptions { BatchMaxLines = 10 }, new StreamEpoch("e"), time);
+
+        broadcaster.Publish(Lines(50));
+
+        Assert.Equal(50, broadcaster.LastPublishedSeq);
+        Assert.True(broadcaster.WaitForRoomAsync(CancellationToken.None).IsCompleted);
     }
 }

@@ -74,6 +74,15 @@ public sealed partial class LineRedactor
         }
     }
 
+    /// <summary>
+    /// True when masking these whole lines one by one, from <paramref name="state"/>, would end in the start state
+    /// again: no private key block is open before them or begins in them (a block can only begin at a line with
+    /// <c>-----BEGIN</c>, see <see cref="PrivateKeyBegin"/>). Only then may lines skip masking now and
+    /// be masked later, when read back, from the start state.
+    /// </summary>
+    public bool EndsWhereItStarts(ReadOnlySpan<byte> lines, RedactionState state) =>
+        !Enabled || (state == RedactionState.Start && lines.IndexOf("-----BEGIN"u8) < 0);
+
     private bool NeedsMasking(ReadOnlySpan<char> chars)
     {
         if (chars.ContainsAny(_triggers!)) return true;

@@ -101,13 +101,13 @@ public sealed class FileFollower : IDisposable
             return null;
         }
         var whole = read[..(read.LastIndexOf((byte)'\n') + 1)];
-        if (whole.IsEmpty || !redactor.EndsWhereItStarts(whole, Redaction))
+        var count = whole.IsEmpty ? -1 : redactor.CountLinesThatKeepStartState(whole, Redaction);
+        if (count < 0)
         {
             Splitter.Push(read, lines);
             Remember(read);
             return null;
         }
-        var count = whole.Count((byte)'\n');
         Splitter.Reset(start + whole.Length);
         Remember(whole);
         bytesRead = whole.Length;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.Channels;
 using TailHub.Configuration;
 using TailHub.Pipeline.Redaction;
@@ -29,6 +30,7 @@ public sealed class FileTailer
     // A catch-up counts lines in bulk until this close to the end, then splits the rest line by line, so the
     // backlog holds real lines (a viewer asking for more reads them back from the file).
     private const long BulkTailBytes = 2 * ReadBufferBytes;
+    private const int BulkReadBytes = 1024 * 1024;
 
     private readonly string _name;
     private readonly SourcePath _path;
@@ -289,36 +291,50 @@ public sealed class FileTailer
 
     private async Task ReadToEndAsync(FileFollower follower, CancellationToken cancellationToken)
     {
-        // Set once a read fills the buffer: up to here the file is read in bulk (see FileFollower.ReadRun).
+        // Set once a read fills the buffer: up to here the file is read in bulk (see FileFollower.ReadRun), in
+        // larger reads, into a buffer borrowed for the catch-up only.
         long bulkUntil = -1;
-        while (true)
+        byte[]? bulkBuffer = null;
+        try
         {
-            int n;
-            bool replaced;
-            LineRun? run = null;
-            if (follower.Offset + _buffer.Length <= bulkUntil)
-                run = follower.ReadRun(_buffer, _split, _redactor, _time.GetUtcNow().ToUnixTimeMilliseconds(), out n, out replaced);
-            else
-                n = follower.Read(_buffer, _split, out replaced);
-            if (n == 0) return;
-            if (replaced)
+            while (true)
             {
-                // Truncated and refilled between the last look and this read: what was read is the new content's middle.
-                RestartTruncated(follower);
-                bulkUntil = -1;
-                continue;
+                int n;
+                bool replaced;
+                LineRun? run = null;
+                if (follower.Offset + BulkReadBytes <= bulkUntil)
+                {
+                    bulkBuffer ??= ArrayPool<byte>.Shared.Rent(BulkReadBytes);
+                    run = follower.ReadRun(bulkBuffer, _split, _redactor, _time.GetUtcNow().ToUnixTimeMilliseconds(), out n, out replaced);
+                }
+                else
+                {
+                    n = follower.Read(_buffer, _split, out replaced);
+                }
+                if (n == 0) return;
+                if (replaced)
+                {
+                    // Truncated and refilled between the last look and this read: what was read is the new content's middle.
+                    RestartTruncated(follower);
+                    bulkUntil = -1;
+                    continue;
+                }
+                follower.LastGrowth = _time.GetUtcNow();
+                Interlocked.Add(ref _bytesRead, n);
+                if (run is not null)
+                {
+                    _pending.Add(run);
+                    Interlocked.Add(ref _linesRead, run.Count);
+                }
+                TakeLines(follower);
+                if (bulkUntil < 0 && n == _buffer.Length) bulkUntil = follower.CurrentSize() - BulkTailBytes;
+                // Hand over a full buffer's worth at a time: a long catch-up read streams instead of piling up.
+                await FlushAsync(cancellationToken);
             }
-            follower.LastGrowth = _time.GetUtcNow();
-            Interlocked.Add(ref _bytesRead, n);
-            if (run is not null)
-            {
-                _pending.Add(run);
-                Interlocked.Add(ref _linesRead, run.Count);
-            }
-            TakeLines(follower);
-            if (bulkUntil < 0 && n == _buffer.Length) bulkUntil = follower.CurrentSize() - BulkTailBytes;
-            // Hand over a full buffer's worth at a time: a long catch-up read streams instead of piling up.
-            await FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            if (bulkBuffer is not null) ArrayPool<byte>.Shared.Return(bulkBuffer);
         }
     }
 

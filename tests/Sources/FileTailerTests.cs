@@ -42,7 +42,7 @@ public sealed class FileTailerTests : IDisposable
     public async Task A_big_file_is_counted_in_line_runs_then_its_last_stretch_split_into_lines_covering_every_byte_once()
     {
         // Uneven lines, so reads end mid-line and the switch to counting starts after a held partial line.
-        var lines = Enumerable.Range(1, 30_000).Select(i => $"line {i} " + new string('x', i % 97)).ToList();
+        var lines = Enumerable.Range(1, 40_000).Select(i => $"line {i} " + new string('x', i % 197)).ToList();
         await File.WriteAllLinesAsync(P("staged.data"), lines);
         var size = new FileInfo(P("staged.data")).Length;
         await using var tailer = new TailerHarness("app.log", _folder);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
+using TailHub.Sources;
 
 namespace TailHub.Pipeline.Redaction;
 
@@ -75,13 +76,16 @@ public sealed partial class LineRedactor
     }
 
     /// <summary>
-    /// True when masking these whole lines one by one, from <paramref name="state"/>, would end in the start state
-    /// again: no private key block is open before them or begins in them (a block can only begin at a line with
-    /// <c>-----BEGIN</c>, see <see cref="PrivateKeyBegin"/>). Only then may lines skip masking now and
-    /// be masked later, when read back, from the start state.
+    /// The number of whole lines in <paramref name="lines"/> when masking them one by one, from
+    /// <paramref name="state"/>, would end in the start state again, so they may skip masking now and be masked when
+    /// read back, from the start state; -1 when they must be masked one by one now: a private key block is open
+    /// before them or may begin in them (a block can only begin at <c>-----BEGIN</c>, see <see cref="PrivateKeyBegin"/>).
     /// </summary>
-    public bool EndsWhereItStarts(ReadOnlySpan<byte> lines, RedactionState state) =>
-        !Enabled || (state == RedactionState.Start && lines.IndexOf("-----BEGIN"u8) < 0);
+    public int CountLinesThatKeepStartState(ReadOnlySpan<byte> lines, RedactionState state)
+    {
+        if (!Enabled) return LineCounter.CountUnlessContains(lines, []);
+        return state == RedactionState.Start ? LineCounter.CountUnlessContains(lines, "-----BEGIN"u8) : -1;
+    }
 
     private bool NeedsMasking(ReadOnlySpan<char> chars)
     {

@@ -33,6 +33,7 @@ public static class Program
         var builder = WebApplication.CreateBuilder(hostArgs);
         builder.Configuration.AddInMemoryCollection(commandLineSources);
         builder.Logging.AddTailHubLogFile();
+        builder.Logging.WithoutPerRequestDiagnostics(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddTailHub(builder.Configuration);
         builder.Services.AddTailHubMetrics();

@@ -8,8 +8,9 @@ namespace TailHub.Streaming;
 
 /// <summary>
 /// Fans one source's records out to its viewers. Throttled on the leading edge: a record after a quiet spell goes
-/// out at once; while records keep coming they are coalesced and sent at most every <see cref="TailHubOptions.BatchInterval"/>,
-/// or sooner when a batch reaches <see cref="TailHubOptions.BatchMaxLines"/>. Each event is encoded once and the
+/// out at once; while records keep coming they are coalesced and sent at most every <see cref="TailHubOptions.BatchInterval"/>
+/// (longer with very many viewers, see <see cref="CoalescingWindow"/>), or sooner
+/// when a batch reaches <see cref="TailHubOptions.BatchMaxLines"/>. Each event is encoded once and the
 /// same bytes are queued to every viewer.
 /// </summary>
 public sealed class SseBroadcaster : ISequencedRecordSink
@@ -117,7 +118,7 @@ public sealed class SseBroadcaster : ISequencedRecordSink
             while (await _wake.Reader.WaitToReadAsync(cancellationToken))
             {
                 _wake.Reader.TryRead(out _);
-                var wait = lastSend + _options.BatchInterval - _time.GetUtcNow();
+                var wait = lastSend + CoalescingWindow(_options, ViewerCount) - _time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
                     // Records are still coming: coalesce until the interval is over or the batch is full.
@@ -132,6 +133,19 @@ public sealed class SseBroadcaster : ISequencedRecordSink
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// How long lines are coalesced after a send: the configured interval, or longer when that many viewers would
+    /// need more than <see cref="TailHubOptions.FanOutWritesPerSecond"/> socket writes a second. Each write to a
+    /// viewer costs about the same CPU (mostly the kernel's TCP path) whatever the batch holds, so with thousands of
+    /// viewers the batches grow instead of the CPU (10,000 viewers × 100 lines/s: 1.07 → 0.67 µs per delivery and
+    /// the machine no longer saturated, see load-tests/results/REPORT.md). A line after a quiet spell still goes out at once.
+    /// </summary>
+    internal static TimeSpan CoalescingWindow(TailHubOptions options, int viewers)
+    {
+        var spread = TimeSpan.FromSeconds((double)viewers / options.FanOutWritesPerSecond);
+        return spread > options.BatchInterval ? spread : options.BatchInterval;
     }
 
     private bool Send()

@@ -147,3 +147,40 @@ public sealed class SseBroadcasterBackpressureTests
         Assert.True(broadcaster.WaitForRoomAsync(CancellationToken.None).IsCompleted);
     }
 }
+
+public sealed class SseBroadcasterManyViewersTests
+{
+    [Fact]
+    public async Task With_more_viewers_than_the_write_budget_allows_per_interval_lines_are_coalesced_for_longer()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-22T12:00:00Z"));
+        // 4 viewers at 20 writes a second: one batch every 200 ms at most, not every 50.
+        var options = new TailHubOptions { BatchInterval = TimeSpan.FromMilliseconds(50), BatchMaxLines = 100, FanOutWritesPerSecond = 20 };
+        var broadcaster = new SseBroadcaster(new SourceHub("app", 100, 100, 1024, time), options, new StreamEpoch("e"), time);
+        var viewers = Enumerable.Range(0, 4).Select(_ => new Viewer([broadcaster], null, 64, 0)).ToList();
+        foreach (var v in viewers) broadcaster.Subscribe(v);
+        using var stop = new CancellationTokenSource();
+        var running = broadcaster.RunAsync(stop.Token);
+        long seq = 0;
+        SourceRecord[] Line() => [new LogLine(Encoding.UTF8.GetBytes("x"), new FileRef("/x", default), 0, 0, 0) { Seq = ++seq }];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+
+        broadcaster.Publish(Line());
+        await viewers[0].Frames.ReadAsync(timeout.Token);
+        broadcaster.Publish(Line());
+        var elapsed = TimeSpan.Zero;
+        SseFrame? frame = null;
+        for (var step = 0; step < 100; step++)
+        {
+            if (viewers[0].Frames.TryRead(out frame)) break;
+            await Task.Delay(5);
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            elapsed += TimeSpan.FromMilliseconds(10);
+        }
+
+        stop.Cancel();
+        await running;
+        Assert.NotNull(frame);
+        Assert.True(elapsed >= TimeSpan.FromMilliseconds(200), $"sent after {elapsed.TotalMilliseconds} ms");
+    }
+}

@@ -32,7 +32,7 @@ public sealed class TailHubOptions
 
     /// <summary>Lines are coalesced into one SSE event for at most this long while they keep coming.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
-    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
     /// Per source, the socket writes a second fanning out may take: with more viewers than <see cref="BatchInterval"/>

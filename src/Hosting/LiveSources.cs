@@ -24,8 +24,9 @@ public sealed class LiveSources : BackgroundService
                 : null;
             var path = SourcePath.Parse(jenkinsDirectory is null ? source.Path : JenkinsCurrentBuild.PathIn(jenkinsDirectory), environment.ContentRootPath);
             var hub = new SourceHub(source.Name, o.BacklogLines, o.JournalSegments, o.MaxLineBytes, time, redactor: redactor);
-            var tailer = new FileTailer(source.Name, path, o, hub.Input, time, loggers.CreateLogger<FileTailer>(), redactor);
             var broadcaster = new SseBroadcaster(hub, o, epoch, time);
+            var tailer = new FileTailer(source.Name, path, o, hub.Input, time, loggers.CreateLogger<FileTailer>(), redactor,
+                linesWatched: () => broadcaster.ViewerCount > 0);
             var jenkins = jenkinsDirectory is not null
                 ? new JenkinsSource(source, jenkinsDirectory, hub.Input, length => tailer.Status.Files.Any(f => !f.Rotated && f.Offset >= length), time, loggers, redactor: redactor)
                 : null;

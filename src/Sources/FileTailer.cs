@@ -20,8 +20,9 @@ namespace TailHub.Sources;
 /// A partial last line is held until its newline; it is emitted without one only when its file can no longer grow
 /// (rotated away past the grace period, truncated, deleted).
 /// Files that exist at start-up are followed from their end, with their last <see cref="TailHubOptions.InitialLines"/> lines.
-/// A read far behind the file's end (a big file appeared) counts whole lines in bulk (<see cref="LineRun"/>) instead
-/// of making an object per line: they are numbered and journalled, and read back only if someone asks for them.
+/// A read far behind the file's end (a big file appeared) with nobody watching counts whole lines in bulk
+/// (<see cref="LineRun"/>) instead of making an object per line: they are numbered and journalled, and read back only
+/// if someone asks for them.
 /// </summary>
 public sealed class FileTailer
 {
@@ -39,6 +40,7 @@ public sealed class FileTailer
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LineRedactor _redactor;
+    private readonly Func<bool> _linesWatched;
     private readonly Dictionary<string, WatchedPath> _paths = new(StringComparer.Ordinal);
     private readonly byte[] _buffer = new byte[ReadBufferBytes];
     private readonly List<SplitLine> _split = [];
@@ -50,8 +52,12 @@ public sealed class FileTailer
     private string? _lastError;
     private bool _statusChanged;
 
-    public FileTailer(string name, SourcePath path, TailHubOptions options, ChannelWriter<SourceRecord[]> output, TimeProvider time, ILogger logger, LineRedactor? redactor = null)
+    /// <param name="linesWatched">True while someone watches the source live. Then a catch-up is split here, as
+    /// usual: counted lines would only be read back by the broadcaster, on its one thread, instead of split here
+    /// alongside it.</param>
+    public FileTailer(string name, SourcePath path, TailHubOptions options, ChannelWriter<SourceRecord[]> output, TimeProvider time, ILogger logger, LineRedactor? redactor = null, Func<bool>? linesWatched = null)
     {
+        _linesWatched = linesWatched ?? (() => false);
         _redactor = redactor ?? LineRedactor.None;
         _name = name;
         _path = path;
@@ -302,7 +308,7 @@ public sealed class FileTailer
                 int n;
                 bool replaced;
                 LineRun? run = null;
-                if (follower.Offset + BulkReadBytes <= bulkUntil)
+                if (follower.Offset + BulkReadBytes <= bulkUntil && !_linesWatched())
                 {
                     bulkBuffer ??= ArrayPool<byte>.Shared.Rent(BulkReadBytes);
                     run = follower.ReadRun(bulkBuffer, _split, _redactor, _time.GetUtcNow().ToUnixTimeMilliseconds(), out n, out replaced);

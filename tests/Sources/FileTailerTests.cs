@@ -66,6 +66,21 @@ public sealed class FileTailerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_big_file_of_a_watched_source_is_split_line_by_line()
+    {
+        var lines = Enumerable.Range(1, 40_000).Select(i => $"line {i} " + new string('x', i % 197)).ToList();
+        await File.WriteAllLinesAsync(P("staged.data"), lines);
+        await using var tailer = new TailerHarness("app.log", _folder, linesWatched: () => true);
+        await tailer.WaitForNoticeAsync(NoticeKind.Waiting);
+
+        File.Move(P("staged.data"), P("app.log"));
+
+        await tailer.WaitForLinesAsync(lines.Count);
+        Assert.DoesNotContain(tailer.Records, r => r is LineRun);
+        Assert.Equal(lines, tailer.Lines);
+    }
+
+    [Fact]
     public async Task Appended_lines_are_emitted_in_order_exactly_once()
     {
         using var writer = new LogWriter(P("app.log"));

@@ -184,3 +184,32 @@ public sealed class SseBroadcasterManyViewersTests
         Assert.True(elapsed >= TimeSpan.FromMilliseconds(200), $"sent after {elapsed.TotalMilliseconds} ms");
     }
 }
+
+public sealed class SseBroadcasterLineRunTests
+{
+    [Fact]
+    public async Task Lines_counted_in_bulk_are_read_back_from_their_file_for_the_viewers_watching()
+    {
+        using var folder = new TailHub.Tests.Support.TempFolder();
+        var path = folder.PathOf("app.log");
+        var texts = Enumerable.Range(1, 500).Select(i => $"line {i}").ToList();
+        await File.WriteAllLinesAsync(path, texts);
+        var file = new FileRef(path, FileStat.OfPath(path)!.Value.Identity);
+        var time = TimeProvider.System;
+        var hub = new SourceHub("app", 100, 100, 1024, time);
+        var broadcaster = new SseBroadcaster(hub, new TailHubOptions { BatchMaxLines = 10_000 }, new StreamEpoch("e"), time);
+        var viewer = new Viewer([broadcaster], null, 64, 0);
+        broadcaster.Subscribe(viewer);
+        using var stop = new CancellationTokenSource();
+        var running = Task.WhenAll(broadcaster.RunAsync(stop.Token), hub.RunAsync(broadcaster, stop.Token));
+
+        await hub.Input.WriteAsync([new LineRun(file, 0, new FileInfo(path).Length, texts.Count, 0)]);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var frame = await viewer.Frames.ReadAsync(timeout.Token);
+        stop.Cancel();
+        await running;
+        Assert.Equal((1, 500, 500), (frame.FirstSeq, frame.LastSeq, frame.LineCount));
+        Assert.Equal(texts, frame.Lines!.Select(l => l.Text));
+    }
+}

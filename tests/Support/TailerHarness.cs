@@ -18,7 +18,7 @@ public sealed class TailerHarness : IAsyncDisposable
     private readonly Task _collector;
     private readonly SemaphoreSlim _changed = new(0);
 
-    public TailerHarness(string path, TempFolder folder, Action<TailHubOptions>? configure = null)
+    public TailerHarness(string path, TempFolder folder, Action<TailHubOptions>? configure = null, Func<bool>? linesWatched = null)
     {
         Folder = folder;
         var options = new TailHubOptions
@@ -28,7 +28,7 @@ public sealed class TailerHarness : IAsyncDisposable
             InitialLines = 0,
         };
         configure?.Invoke(options);
-        Tailer = new FileTailer("test", SourcePath.Parse(path, folder.Path), options, _channel.Writer, TimeProvider.System, NullLogger.Instance);
+        Tailer = new FileTailer("test", SourcePath.Parse(path, folder.Path), options, _channel.Writer, TimeProvider.System, NullLogger.Instance, linesWatched: linesWatched);
         _tailer = Task.Run(() => Tailer.RunAsync(_stop.Token));
         _collector = Task.Run(CollectAsync);
     }

@@ -94,7 +94,8 @@ public sealed class FileFollower : IDisposable
         if (Splitter.HasPartialLine)
         {
             // Finish the held line the ordinary way (masked before the next read): the next read starts at a line.
-            var part = read[..(read.IndexOf((byte)'\n') + 1 is > 0 and var end ? end : read.Length)];
+            var newline = read.IndexOf((byte)'\n');
+            var part = newline < 0 ? read : read[..(newline + 1)];
             Splitter.Push(part, lines);
             Remember(part);
             bytesRead = part.Length;

@@ -22,7 +22,26 @@ public static class LineCounter
         var count = 0;
         var i = 0;
         ref var start = ref MemoryMarshal.GetReference(block);
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var newline = Vector512.Create((byte)'\n');
+            var last = Math.Max(0, marker.Length - 1);
+            var first = Vector512.Create(marker.IsEmpty ? (byte)'\n' : marker[0]);
+            var end = Vector512.Create(marker.IsEmpty ? (byte)'\n' : marker[last]);
+            for (; i + last + Vector512<byte>.Count <= block.Length; i += Vector512<byte>.Count)
+            {
+                var v = Vector512.LoadUnsafe(ref start, (nuint)i);
+                count += BitOperations.PopCount(Vector512.Equals(v, newline).ExtractMostSignificantBits());
+                if (marker.IsEmpty) continue;
+                var candidates = (Vector512.Equals(v, first) & Vector512.Equals(Vector512.LoadUnsafe(ref start, (nuint)(i + last)), end)).ExtractMostSignificantBits();
+                while (candidates != 0)
+                {
+                    if (block[(i + BitOperations.TrailingZeroCount(candidates))..].StartsWith(marker)) return -1;
+                    candidates &= candidates - 1;
+                }
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
         {
             var newline = Vector256.Create((byte)'\n');
             if (marker.IsEmpty)

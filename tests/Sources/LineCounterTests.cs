@@ -20,6 +20,10 @@ public sealed class LineCounterTests
     [InlineData(31)]
     [InlineData(32)]
     [InlineData(33)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(129)]
     [InlineData(4_099)]
     [InlineData(262_144)]
     public void It_counts_every_newline_whatever_the_length(int length)
@@ -35,9 +39,9 @@ public sealed class LineCounterTests
     public void It_finds_the_marker_at_every_position_including_across_vector_boundaries_and_in_the_tail()
     {
         var marker = "-----BEGIN"u8.ToArray();
-        for (var at = 0; at <= 100 - marker.Length; at++)
+        for (var at = 0; at <= 200 - marker.Length; at++)
         {
-            var block = Encoding.ASCII.GetBytes(new string('-', 100));
+            var block = Encoding.ASCII.GetBytes(new string('-', 200));
             block[at + marker.Length - 1] = (byte)'X';
             Assert.NotEqual(-1, LineCounter.CountUnlessContains(block, marker));
             marker.CopyTo(block, at);

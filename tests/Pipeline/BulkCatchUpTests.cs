@@ -38,6 +38,25 @@ public sealed class BulkCatchUpTests
 
     // Seq 1 is the waiting notice and seq 2 the "following" notice, so line i has seq i + 2.
     private const int FirstLineSeq = 3;
+    private const int LastLineSeq = FirstLineSeq + LineCount - 1;
+
+    /// <summary>Moves the big file in, waits until all of it is published, and returns its last line's event id.</summary>
+    private static async Task<string> MoveInAndReadLastIdAsync(TailHubServer server, Func<int, string> lineText)
+    {
+        MoveBigFileIntoPlace(server, lineText);
+        await server.WaitForPublishedAsync("app", LastLineSeq);
+        await using var first = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=1");
+        await first.ReadUntilLinesAsync("app", 1);
+        return first.LastEventId!;
+    }
+
+    /// <summary>The same event id with this source's position moved back to <paramref name="seq"/>.</summary>
+    private static string PositionedAt(string lastId, long seq)
+    {
+        var id = lastId.Replace($"app={LastLineSeq}", $"app={seq}");
+        Assert.NotEqual(lastId, id);
+        return id;
+    }
 
     [Fact]
     public async Task A_viewer_watching_as_a_big_file_arrives_gets_every_line_once_in_order()
@@ -60,7 +79,7 @@ public sealed class BulkCatchUpTests
         // More lines than the tailer split one by one at the end of the file: the rest come back from disk.
         await using var server = await StartWaitingAsync(new() { ["TailHub:BacklogLines"] = "30000" });
         MoveBigFileIntoPlace(server, LineText);
-        await server.WaitForPublishedAsync("app", FirstLineSeq + LineCount - 1);
+        await server.WaitForPublishedAsync("app", LastLineSeq);
 
         await using var viewer = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=30000");
 
@@ -73,20 +92,10 @@ public sealed class BulkCatchUpTests
     public async Task A_viewer_resuming_inside_a_bulk_read_stretch_gets_exactly_the_lines_after_its_position()
     {
         await using var server = await StartWaitingAsync();
-        MoveBigFileIntoPlace(server, LineText);
-        var lastSeq = FirstLineSeq + LineCount - 1;
-        await server.WaitForPublishedAsync("app", lastSeq);
-        string lastId;
-        await using (var first = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=1"))
-        {
-            await first.ReadUntilLinesAsync("app", 1);
-            lastId = first.LastEventId!;
-        }
-        // Position 1,002 is line 1,000: early in the file, in the part read in bulk.
-        var resumeFrom = lastId.Replace($"app={lastSeq}", "app=1002");
-        Assert.NotEqual(lastId, resumeFrom);
+        var lastId = await MoveInAndReadLastIdAsync(server, LineText);
 
-        await using var resumed = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app", resumeFrom);
+        // Position 1,002 is line 1,000: early in the file, in the part read in bulk.
+        await using var resumed = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app", PositionedAt(lastId, 1002));
 
         var events = await resumed.ReadUntilLinesAsync("app", LineCount - 1000, TimeSpan.FromSeconds(60));
         var lines = LinesOf(events);
@@ -107,17 +116,9 @@ public sealed class BulkCatchUpTests
             _ => LineText(i),
         };
         await using var server = await StartWaitingAsync();
-        MoveBigFileIntoPlace(server, Text);
-        var lastSeq = FirstLineSeq + LineCount - 1;
-        await server.WaitForPublishedAsync("app", lastSeq);
-        string lastId;
-        await using (var first = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=1"))
-        {
-            await first.ReadUntilLinesAsync("app", 1);
-            lastId = first.LastEventId!;
-        }
+        var lastId = await MoveInAndReadLastIdAsync(server, Text);
 
-        await using var resumed = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app", lastId.Replace($"app={lastSeq}", "app=2"));
+        await using var resumed = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app", PositionedAt(lastId, 2));
 
         var events = await resumed.ReadUntilLinesAsync("app", LineCount, TimeSpan.FromSeconds(60));
         var lines = LinesOf(events).Select(l => l.Text).ToList();

@@ -142,7 +142,7 @@ public sealed class SseBroadcaster : ISequencedRecordSink
     /// viewers the batches grow instead of the CPU (10,000 viewers × 100 lines/s: 1.07 → 0.67 µs per delivery and
     /// the machine no longer saturated, see load-tests/results/REPORT.md). A line after a quiet spell still goes out at once.
     /// </summary>
-    internal static TimeSpan CoalescingWindow(TailHubOptions options, int viewers)
+    private static TimeSpan CoalescingWindow(TailHubOptions options, int viewers)
     {
         var spread = TimeSpan.FromSeconds((double)viewers / options.FanOutWritesPerSecond);
         return spread > options.BatchInterval ? spread : options.BatchInterval;

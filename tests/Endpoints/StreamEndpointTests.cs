@@ -92,13 +92,10 @@ public sealed class StreamEndpointTests
     {
         await using var server = await StartWithFileAsync();
         using var writer = new LogWriter(server.Folder.PathOf("app.log"));
-        string lastId;
-        await using (var first = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=0"))
+        var lastId = await server.PositionAfterWatchingAsync("app", 10, () =>
         {
             for (var i = 1; i <= 10; i++) writer.WriteLine($"line {i}");
-            await first.ReadUntilLinesAsync("app", 10);
-            lastId = first.LastEventId!;
-        }
+        });
         for (var i = 11; i <= 20; i++) writer.WriteLine($"line {i}");
         await server.WaitForPublishedAsync("app", 21);
 
@@ -114,13 +111,7 @@ public sealed class StreamEndpointTests
     {
         await using var server = await StartWithFileAsync(new() { ["TailHub:BacklogLines"] = "10" });
         using var writer = new LogWriter(server.Folder.PathOf("app.log"));
-        string lastId;
-        await using (var first = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=0"))
-        {
-            writer.WriteLine("line 1");
-            await first.ReadUntilLinesAsync("app", 1);
-            lastId = first.LastEventId!;
-        }
+        var lastId = await server.PositionAfterWatchingAsync("app", 1, () => writer.WriteLine("line 1"));
         for (var i = 2; i <= 500; i++) writer.WriteLine($"line {i}");
         await server.WaitForPublishedAsync("app", 501);
 
@@ -137,13 +128,7 @@ public sealed class StreamEndpointTests
         await using var server = await StartWithFileAsync(new() { ["TailHub:BacklogLines"] = "3", ["TailHub:RotatedFileGrace"] = "00:00:00" });
         var path = server.Folder.PathOf("app.log");
         var writer = new LogWriter(path);
-        string lastId;
-        await using (var first = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=0"))
-        {
-            writer.WriteLine("seen");
-            await first.ReadUntilLinesAsync("app", 1);
-            lastId = first.LastEventId!;
-        }
+        var lastId = await server.PositionAfterWatchingAsync("app", 1, () => writer.WriteLine("seen"));
         for (var i = 1; i <= 20; i++) writer.WriteLine($"old {i}");
         writer.Dispose();
         await server.WaitForPublishedAsync("app", 22);

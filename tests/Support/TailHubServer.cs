@@ -74,6 +74,18 @@ public sealed class TailHubServer : IAsyncDisposable
         throw new TimeoutException($"source '{source}' never published seq {seq}");
     }
 
+    /// <summary>
+    /// Where a viewer stands once it has received <paramref name="count"/> lines that <paramref name="write"/> wrote
+    /// while it watched: the Last-Event-ID a resume test reconnects with.
+    /// </summary>
+    public async Task<string> PositionAfterWatchingAsync(string source, int count, Action write)
+    {
+        await using var viewer = await SseTestClient.ConnectAsync(BaseAddress, $"/api/stream?sources={source}&backlog=0");
+        write();
+        await viewer.ReadUntilLinesAsync(source, count);
+        return viewer.LastEventId!;
+    }
+
     /// <summary>The folder holding TailHub.csproj, found from where the tests run.</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 

@@ -53,13 +53,7 @@ public sealed class RedactionEndToEndTests
     {
         await using var server = await StartAsync(new() { ["TailHub:BacklogLines"] = "10" });
         using var writer = new LogWriter(server.Folder.PathOf("app.log"));
-        string lastId;
-        await using (var first = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=0"))
-        {
-            writer.WriteLine("line 1");
-            await first.ReadUntilLinesAsync("app", 1);
-            lastId = first.LastEventId!;
-        }
+        var lastId = await server.PositionAfterWatchingAsync("app", 1, () => writer.WriteLine("line 1"));
         writer.WriteLine(SecretLine);
         for (var i = 3; i <= 100; i++) writer.WriteLine($"line {i}");
         await server.WaitForPublishedAsync("app", 101);
@@ -78,18 +72,12 @@ public sealed class RedactionEndToEndTests
     {
         await using var server = await StartAsync(new() { ["TailHub:BacklogLines"] = "10" });
         using var writer = new LogWriter(server.Folder.PathOf("app.log"));
-        string lastId;
         writer.WriteLine("-----BEGIN PRIVATE KEY-----");
         // Shorter than a PEM line, so only the block state can tell these lines are key material.
         writer.WriteLine("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJT");
         await server.WaitForPublishedAsync("app", 3);
-        await using (var first = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=0"))
-        {
-            // The resume point is inside the block: the read-back must know it is still in a key.
-            writer.WriteLine("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJU");
-            await first.ReadUntilLinesAsync("app", 1);
-            lastId = first.LastEventId!;
-        }
+        // The resume point is inside the block: the read-back must know it is still in a key.
+        var lastId = await server.PositionAfterWatchingAsync("app", 1, () => writer.WriteLine("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJU"));
         writer.WriteLine("Zm9vYmFyYmF6cXV4c2VjcmV0a2V5bWF0ZXJpYWxzZWNyZXQ=");
         writer.WriteLine("-----END PRIVATE KEY-----");
         // Pushes the key's lines out of the 10-line backlog, so the resume reads them back from the file.

@@ -58,6 +58,8 @@ public static class Program
         viewers.MapStreamTokens();
         var operators = app.MapGroup("").RequireAuthorization(AccessPolicies.Operator).AddEndpointFilter<SourceAccessFilter>();
         operators.MapBuilds();
+        var ingesters = app.MapGroup("").RequireAuthorization(AccessPolicies.Ingest).AddEndpointFilter<SourceAccessFilter>();
+        ingesters.MapIngest();
         app.MapTailHubMetrics();
         app.MapTailHubHealth();
         return app;

@@ -1,3 +1,4 @@
+using TailHub.Pipeline;
 using BenchmarkDotNet.Attributes;
 using TailHub.Sources;
 

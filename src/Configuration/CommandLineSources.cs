@@ -1,7 +1,7 @@
 namespace TailHub.Configuration;
 
 /// <summary>
-/// Turns repeatable <c>--source name=path</c> arguments into configuration keys appended after the configured sources,
+/// Turns repeatable <c>--source name=path</c> (or <c>name=-</c> for standard input) arguments into configuration keys appended after the configured sources,
 /// so that they flow through the same binding and validation as <c>appsettings.json</c>.
 /// </summary>
 public static class CommandLineSources
@@ -27,7 +27,16 @@ public static class CommandLineSources
             if (eq <= 0 || eq == value.Length - 1)
                 throw new StartupException($"--source '{value}' is not of the form name=path");
             settings[$"{TailHubOptions.Section}:Sources:{index}:Name"] = value[..eq];
-            settings[$"{TailHubOptions.Section}:Sources:{index}:Path"] = value[(eq + 1)..];
+            if (value[(eq + 1)..] == "-")
+            {
+                // name=- : standard input, as a push source (its lines are spooled like pushed ones).
+                settings[$"{TailHubOptions.Section}:Sources:{index}:Type"] = "push";
+                settings[$"{TailHubOptions.Section}:Sources:{index}:Stdin"] = "true";
+            }
+            else
+            {
+                settings[$"{TailHubOptions.Section}:Sources:{index}:Path"] = value[(eq + 1)..];
+            }
             index++;
         }
         return (remaining.ToArray(), settings);

@@ -71,45 +71,24 @@ public sealed class TailHubOptions
     [Range(1, 10_000)]
     public int GrepMaxLength { get; set; } = 1000;
 
-    /// <summary>Where TailHub keeps what it fetches (Jenkins consoles), relative to the content root.</summary>
+    /// <summary>
+    /// Where TailHub keeps what must outlive it, relative to the content root: each source's state (its epoch, sequence
+    /// and journal, so viewers resume across restarts) and what TailHub writes itself (pushed lines, build consoles).
+    /// </summary>
     public string DataDirectory { get; set; } = "data";
 
     /// <summary>TailHub's own log file, relative to the content root; empty turns it off.</summary>
     public string? LogFile { get; set; } = "logs/tailhub.log";
 }
 
-/// <summary>One configured source.</summary>
-public sealed class SourceOptions
+/// <summary>
+/// What every configured source has: its name and its kind. Each kind binds the same configuration section to its
+/// own options (<c>FileSourceOptions</c>, <c>JenkinsSourceOptions</c>, <c>PushSourceOptions</c>).
+/// </summary>
+public class SourceOptions
 {
     public string Name { get; set; } = "";
 
-    /// <summary>A file or a glob (<c>*</c>, <c>?</c>, <c>**</c>) over file names; relative paths are from the content root.</summary>
-    public string Path { get; set; } = "";
-
-    /// <summary><c>file</c> (the default) or <c>jenkins</c>.</summary>
+    /// <summary><c>file</c> (the default), <c>jenkins</c> or <c>push</c>.</summary>
     public string Type { get; set; } = "file";
-
-    /// <summary>Jenkins: the root URL, e.g. <c>https://jenkins.example.com</c> (a context path such as <c>/jenkins</c> may follow).</summary>
-    public string? Url { get; set; }
-
-    /// <summary>Jenkins: the job's full name; folders are separated by <c>/</c> (<c>team/service/main</c>).</summary>
-    public string? Job { get; set; }
-
-    /// <summary>Jenkins: <c>lastBuild</c> (the default) or a build number.</summary>
-    public string Build { get; set; } = "lastBuild";
-
-    /// <summary>Jenkins: the user ID whose API token is in <see cref="TokenEnv"/>; both empty means anonymous.</summary>
-    public string? User { get; set; }
-
-    /// <summary>Jenkins: the name of the environment variable holding the API token (never the token itself).</summary>
-    public string? TokenEnv { get; set; }
-
-    /// <summary>Jenkins: when a build ends, wait for the job's next build and follow it too.</summary>
-    public bool Follow { get; set; }
-
-    /// <summary>Jenkins: how often the console, the build and the queue are polled; also the first retry delay.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Jenkins: one HTTP attempt gives up after this long and is retried.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

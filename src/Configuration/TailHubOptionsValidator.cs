@@ -1,12 +1,15 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using TailHub.Pipeline.Redaction;
 using TailHub.Sources;
-using TailHub.Sources.Jenkins;
 
 namespace TailHub.Configuration;
 
-/// <summary>Checks what data annotations cannot: names, duplicates and that each source's directory can be read.</summary>
-public sealed partial class TailHubOptionsValidator(IHostEnvironment environment) : IValidateOptions<TailHubOptions>
+/// <summary>
+/// Checks what data annotations cannot: names, duplicates, and each source against its kind's own rules (the kind
+/// binds the source's section to its typed options and says what is wrong with them).
+/// </summary>
+public sealed partial class TailHubOptionsValidator(IHostEnvironment environment, IConfiguration configuration, SourceKinds kinds) : IValidateOptions<TailHubOptions>
 {
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
     private static partial Regex SourceName();
@@ -15,30 +18,25 @@ public sealed partial class TailHubOptionsValidator(IHostEnvironment environment
     {
         var errors = new List<string>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < options.Sources.Count; i++)
+        var context = new SourceKindContext(options, environment.ContentRootPath,
+            Path.GetFullPath(options.DataDirectory, environment.ContentRootPath), LineRedactor.None, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var sections = configuration.GetSection(TailHubOptions.Section).GetSection("Sources").GetChildren().ToList();
+        for (var i = 0; i < sections.Count; i++)
         {
-            var source = options.Sources[i];
-            var label = string.IsNullOrEmpty(source.Name) ? $"Sources[{i}]" : $"source '{source.Name}'";
-            if (!SourceName().IsMatch(source.Name))
+            var section = sections[i];
+            var sourceName = section["Name"] ?? "";
+            var label = string.IsNullOrEmpty(sourceName) ? $"Sources[{i}]" : $"source '{sourceName}'";
+            if (!SourceName().IsMatch(sourceName))
                 errors.Add($"{label}: Name must be 1-64 characters of letters, digits, '-' or '_', starting with a letter or digit (it becomes the SSE event name).");
-            else if (ReservedEventNames.Contains(source.Name))
-                errors.Add($"{label}: Name '{source.Name}' is reserved for TailHub's own events ({string.Join(", ", ReservedEventNames)}).");
-            else if (!seen.Add(source.Name))
+            else if (ReservedEventNames.Contains(sourceName))
+                errors.Add($"{label}: Name '{sourceName}' is reserved for TailHub's own events ({string.Join(", ", ReservedEventNames)}).");
+            else if (!seen.Add(sourceName))
                 errors.Add($"{label}: the name is used by another source; names must be unique (ignoring case).");
 
-            if (string.Equals(source.Type, "jenkins", StringComparison.OrdinalIgnoreCase))
-                errors.AddRange(JenkinsSourceValidation.Errors(source).Select(e => $"{label}: {e}"));
-            else if (!string.Equals(source.Type, "file", StringComparison.OrdinalIgnoreCase))
-                errors.Add($"{label}: Type '{source.Type}' is not supported (supported: file, jenkins).");
-            else if (string.IsNullOrWhiteSpace(source.Path))
-                errors.Add($"{label}: Path is required.");
+            if (kinds.Find(section["Type"]) is not { } kind)
+                errors.Add($"{label}: Type '{section["Type"]}' is not supported (supported: {string.Join(", ", kinds.Types)}).");
             else
-            {
-                var pattern = SourcePath.Parse(source.Path, environment.ContentRootPath);
-                if (pattern.Error is { } error) errors.Add($"{label}: {error}");
-                else if (Directory.Exists(pattern.BaseDirectory) && !CanList(pattern.BaseDirectory))
-                    errors.Add($"{label}: directory '{pattern.BaseDirectory}' exists but cannot be read by this user.");
-            }
+                errors.AddRange(kind.Validate(section, context).Select(e => $"{label}: {e}"));
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
@@ -46,16 +44,4 @@ public sealed partial class TailHubOptionsValidator(IHostEnvironment environment
     /// <summary>Event names TailHub itself sends, which a source name must not shadow.</summary>
     public static readonly IReadOnlySet<string> ReservedEventNames =
         new HashSet<string>(["message", "gap", "rotated", "truncated", "status", "error"], StringComparer.OrdinalIgnoreCase);
-
-    private static bool CanList(string directory)
-    {
-        try
-        {
-            using var entries = Directory.EnumerateFileSystemEntries(directory).GetEnumerator();
-            entries.MoveNext();
-            return true;
-        }
-        catch (UnauthorizedAccessException) { return false; }
-        catch (IOException) { return false; }
-    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using TailHub.Hosting;
+using TailHub.Sources;
 using TailHub.Sources.Jenkins;
 
 namespace TailHub.Endpoints;
@@ -25,8 +26,8 @@ public static class BuildEndpoints
     {
         if (sources.Find(name) is not { } source)
             return Problems.NotFound($"There is no source named '{Problems.Clip(name)}'.", "See GET /api/sources for the configured sources.");
-        if (source.Jenkins is not { } jenkins)
-            return Problems.BadRequest("name", $"Source '{source.Name}' is a {source.Type} source; only jenkins sources run builds.");
+        if (source.Source is not ITriggersBuilds jenkins)
+            return Problems.BadRequest("name", $"Source '{source.Name}' is a {source.Kind} source; only jenkins sources run builds.");
 
         List<KeyValuePair<string, string>>? parameters;
         string? error;

@@ -15,7 +15,8 @@ public static class SourceEndpoints
     public sealed record SourceView(
         string Name, string Type, string Path, string State, string? Message,
         IReadOnlyList<FileView> Files, long LinesRead, long BytesRead, long LastSeq, int Viewers, long LinesDropped,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BuildView? Build = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BuildView? Build = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PushedOffset = null);
 
     public static IEndpointRouteBuilder MapSources(this IEndpointRouteBuilder routes)
     {
@@ -31,21 +32,23 @@ public static class SourceEndpoints
         return routes;
     }
 
-    private static SourceView View(LiveSource source)
+    private static SourceView View(LiveSource live)
     {
-        var status = source.Tailer.Status;
+        var source = live.Source;
+        var status = source.Status;
         return new SourceView(
             source.Name,
-            source.Type,
-            source.Path,
+            source.Kind,
+            source.Target,
             status.State.ToString().ToLowerInvariant(),
             status.Message,
             status.Files.Select(f => new FileView(f.Path, f.Offset, f.Identity, f.Rotated)).ToList(),
-            source.Tailer.LinesRead,
-            source.Tailer.BytesRead,
-            source.Broadcaster.LastPublishedSeq,
-            source.Broadcaster.ViewerCount,
-            source.Broadcaster.LinesDropped,
-            source.Jenkins?.Status is { } b ? new BuildView(b.State, b.Number, b.Result, b.QueueId, b.Url, b.Message) : null);
+            source.Counters.Lines,
+            source.Counters.Bytes,
+            live.Broadcaster.LastPublishedSeq,
+            live.Broadcaster.ViewerCount,
+            live.Broadcaster.LinesDropped,
+            source is ITriggersBuilds { Build: var b } ? new BuildView(b.State, b.Number, b.Result, b.QueueId, b.Url, b.Message) : null,
+            source is IAcceptsPushedLines push ? push.Offset : null);
     }
 }

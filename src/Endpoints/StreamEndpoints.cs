@@ -26,7 +26,6 @@ public static class StreamEndpoints
         HttpContext context,
         LiveSources sources,
         ViewerRegistry registry,
-        StreamEpoch epoch,
         IOptions<TailHubOptions> options,
         TimeProvider time,
         IHostApplicationLifetime lifetime,
@@ -56,7 +55,9 @@ public static class StreamEndpoints
             {
                 var broadcaster = request.Sources[i];
                 published[i] = broadcaster.Subscribe(viewer);
-                history.Add(HistoryFor(broadcaster, request, published[i], viewer, i, epoch, time));
+                CursorPosition? resumeFrom = request.Cursor?.Positions.TryGetValue(broadcaster.Name, out var p) == true ? p : null;
+                history.Add(ResumePolicy.HistoryFor(broadcaster.Hub, resumeFrom, request.Backlog, published[i], time.GetUtcNow().ToUnixTimeMilliseconds(), out var position));
+                viewer.Positions[i] = position;
             }
 
             var response = context.Response;
@@ -66,7 +67,7 @@ public static class StreamEndpoints
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
             logger.LogInformation("Viewer connected to {Sources} ({Viewers} viewers)", string.Join(",", viewer.SourceNames), registry.Count);
-            var session = new SseViewerSession(viewer, response.BodyWriter, epoch, o, time, logger, metrics);
+            var session = new SseViewerSession(viewer, response.BodyWriter, o, time, logger, metrics);
             // Streams never end on their own: end them when the server stops, and browsers resume on the next run.
             using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
             await session.RunAsync(history, published, ending.Token);
@@ -86,28 +87,4 @@ public static class StreamEndpoints
             $"This client already has {limits.MaxViewersPerClient} streams open; close one or try again later.", limits.RetryAfterSeconds)
         : LimitProblems.TryLater(context, StatusCodes.Status503ServiceUnavailable, "Too many viewers",
             $"TailHub is serving its maximum of {limits.MaxViewers} viewers; try again later.", limits.RetryAfterSeconds);
-
-    /// <summary>What a viewer gets before live frames: what it missed (resume), else the requested backlog.</summary>
-    private static List<SourceRecord> HistoryFor(SseBroadcaster broadcaster, StreamRequest request, long published, Viewer viewer, int index, StreamEpoch epoch, TimeProvider time)
-    {
-        var hub = broadcaster.Hub;
-        if (request.Cursor is { } cursor && cursor.Positions.TryGetValue(broadcaster.Name, out var after))
-        {
-            if (cursor.Epoch == epoch.Value)
-            {
-                var from = Math.Min(after, published);
-                viewer.Positions[index] = from;
-                return hub.History(from, published);
-            }
-            // Another run of TailHub gave out that position: say so, then start as a new viewer would.
-            var records = new List<SourceRecord> { new SequenceGap(1, 0, GapReason.ServerRestarted, time.GetUtcNow().ToUnixTimeMilliseconds()) };
-            var recent = hub.Recent(request.Backlog, published);
-            viewer.Positions[index] = recent.Count > 0 ? recent[0].Seq - 1 : published;
-            records.AddRange(recent);
-            return records;
-        }
-        var backlog = hub.Recent(request.Backlog, published);
-        viewer.Positions[index] = backlog.Count > 0 ? backlog[0].Seq - 1 : published;
-        return backlog;
-    }
 }

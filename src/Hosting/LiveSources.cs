@@ -2,35 +2,38 @@ using Microsoft.Extensions.Options;
 using TailHub.Configuration;
 using TailHub.Pipeline;
 using TailHub.Pipeline.Redaction;
+using TailHub.Pipeline.State;
 using TailHub.Sources;
-using TailHub.Sources.Jenkins;
 using TailHub.Streaming;
 
 namespace TailHub.Hosting;
 
-/// <summary>Builds every configured source's stages and runs them for the lifetime of the application.</summary>
+/// <summary>
+/// Makes every configured source through its kind, gives each its stages (writer, hub with its restored state,
+/// broadcaster), and runs them for the lifetime of the application.
+/// </summary>
 public sealed class LiveSources : BackgroundService
 {
     private readonly Dictionary<string, LiveSource> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ILogger _logger;
 
-    public LiveSources(IOptions<TailHubOptions> options, IHostEnvironment environment, StreamEpoch epoch, TimeProvider time, ILoggerFactory loggers, LineRedactor redactor)
+    public LiveSources(IOptions<TailHubOptions> options, IConfiguration configuration, SourceKinds kinds, IHostEnvironment environment,
+        TimeProvider time, ILoggerFactory loggers, LineRedactor redactor)
     {
         var o = options.Value;
-        foreach (var source in o.Sources)
+        _logger = loggers.CreateLogger<LiveSources>();
+        var context = new SourceKindContext(o, environment.ContentRootPath, Path.GetFullPath(o.DataDirectory, environment.ContentRootPath), redactor, time, loggers);
+        foreach (var section in configuration.GetSection(TailHubOptions.Section).GetSection("Sources").GetChildren())
         {
-            // A Jenkins source is tailed like a file: the follower's current.log, a link to the build being followed.
-            var jenkinsDirectory = string.Equals(source.Type, "jenkins", StringComparison.OrdinalIgnoreCase)
-                ? Path.Combine(Path.GetFullPath(o.DataDirectory, environment.ContentRootPath), "jenkins", source.Name)
-                : null;
-            var path = SourcePath.Parse(jenkinsDirectory is null ? source.Path : JenkinsCurrentBuild.PathIn(jenkinsDirectory), environment.ContentRootPath);
-            var hub = new SourceHub(source.Name, o.BacklogLines, o.JournalSegments, o.MaxLineBytes, time, redactor: redactor);
-            var broadcaster = new SseBroadcaster(hub, o, epoch, time);
-            var tailer = new FileTailer(source.Name, path, o, hub.Input, time, loggers.CreateLogger<FileTailer>(), redactor,
-                linesWatched: () => broadcaster.ViewerCount > 0);
-            var jenkins = jenkinsDirectory is not null
-                ? new JenkinsSource(source, jenkinsDirectory, hub.Input, length => tailer.Status.Files.Any(f => !f.Rotated && f.Offset >= length), time, loggers, redactor: redactor)
-                : null;
-            var live = new LiveSource(source.Name, source.Type.ToLowerInvariant(), path.ToString(), tailer, hub, broadcaster, jenkins);
+            var kind = kinds.Find(section["Type"]) ?? throw new StartupException($"source '{section["Name"]}': Type '{section["Type"]}' is not supported.");
+            var source = kind.Create(section, context);
+            var state = OpenState(context.SourceDirectory(source.Name), source.Name, kind.Type, o.JournalSegments, time);
+            var journal = new SourceJournal(o.JournalSegments, o.MaxLineBytes, redactor, state.Append);
+            journal.Restore(state.Entries, state.LastSeq, state.Positions);
+            var hub = new SourceHub(source.Name, state.Epoch, o.BacklogLines, journal, time, state.LastSeq, checkpoint: force => Checkpoint(state, journal, source.Name, force));
+            var broadcaster = new SseBroadcaster(hub, o, time);
+            var writer = new SourceWriter(source.Name, hub.Input, state.LastSeq, o.MaxLineBytes, redactor, time, () => broadcaster.ViewerCount > 0, state.Positions);
+            var live = new LiveSource(source, writer, hub, broadcaster, state);
             _byName[source.Name] = live;
             All.Add(live);
         }
@@ -48,9 +51,58 @@ public sealed class LiveSources : BackgroundService
         {
             tasks.Add(Task.Run(() => source.Broadcaster.RunAsync(stoppingToken), stoppingToken));
             tasks.Add(Task.Run(() => source.Hub.RunAsync(source.Broadcaster, stoppingToken), stoppingToken));
-            tasks.Add(Task.Run(() => source.Tailer.RunAsync(stoppingToken), stoppingToken));
-            if (source.Jenkins is { } jenkins) tasks.Add(Task.Run(() => jenkins.RunAsync(stoppingToken), stoppingToken));
+            tasks.Add(Task.Run(() => RunSourceAsync(source, stoppingToken), stoppingToken));
         }
         return Task.WhenAll(tasks);
+    }
+
+    private async Task RunSourceAsync(LiveSource live, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await live.Source.RunAsync(live.Writer, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // A source that fails on its own must not take TailHub (and every other source) down with it.
+            _logger.LogError(e, "Source {Source} stopped: {Error}", live.Name, e.Message);
+        }
+    }
+
+    private SourceStateStore OpenState(string directory, string name, string kind, int journalEntries, TimeProvider time)
+    {
+        try
+        {
+            return SourceStateStore.Open(directory, name, kind, journalEntries, time, _logger);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"source '{name}': cannot keep its state in '{directory}' ({e.Message}); check TailHub:DataDirectory.");
+        }
+    }
+
+    private void Checkpoint(SourceStateStore state, SourceJournal journal, string name, bool force)
+    {
+        try
+        {
+            state.Save(journal, force);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Source {Source}: could not save its state ({Error}); viewers may not resume exactly after a restart", name, e.Message);
+        }
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        foreach (var source in All)
+        {
+            source.State.Dispose();
+            (source.Source as IDisposable)?.Dispose();
+        }
     }
 }

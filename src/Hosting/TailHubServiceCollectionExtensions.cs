@@ -2,6 +2,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TailHub.Configuration;
 using TailHub.Pipeline.Redaction;
+using TailHub.Sources;
+using TailHub.Sources.Jenkins;
+using TailHub.Sources.Push;
 using TailHub.Streaming;
 
 namespace TailHub.Hosting;
@@ -18,10 +21,20 @@ public static class TailHubServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<TailHubOptions>, TailHubOptionsValidator>();
         services.AddTailHubRedaction(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<StreamEpoch>();
+        services.AddSourceKind<FileSourceKind>();
+        services.AddSourceKind<JenkinsSourceKind>();
+        services.AddSourceKind<PushSourceKind>();
+        services.AddSingleton<SourceKinds>();
         services.AddSingleton<ViewerRegistry>();
         services.AddSingleton<LiveSources>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveSources>());
+        return services;
+    }
+
+    /// <summary>Makes a kind of source available to configuration (<c>"Type"</c>).</summary>
+    public static IServiceCollection AddSourceKind<TKind>(this IServiceCollection services) where TKind : class, ISourceKind
+    {
+        services.AddSingleton<ISourceKind, TKind>();
         return services;
     }
 }

@@ -18,6 +18,8 @@ public static class RequestSizeLimits
                 return TypedResults.Problem($"The query string is longer than {limits.MaxQueryLength} characters.",
                     statusCode: StatusCodes.Status414UriTooLong, title: "Query too long").ExecuteAsync(context);
             }
+            // An endpoint that streams its body (pushing lines) sets its own limits.
+            if (context.GetEndpoint()?.Metadata.GetMetadata<StreamedRequestBody>() is not null) return next(context);
             if (context.Request.ContentLength > limits.MaxRequestBodyBytes)
             {
                 return TypedResults.Problem($"The request body is larger than {limits.MaxRequestBodyBytes} bytes.",

@@ -26,9 +26,7 @@ public sealed class SourcesHealthCheck(LiveSources sources) : IHealthCheck
 
     private static string? ErrorOf(LiveSource source)
     {
-        var status = source.Tailer.Status;
-        if (status.State == Sources.SourceState.Error) return status.Message ?? "error";
-        if (source.Jenkins?.Status is { State: "error" } build) return build.Message ?? "error";
-        return null;
+        var status = source.Source.Status;
+        return status.State == Sources.SourceState.Error ? status.Message ?? "error" : null;
     }
 }

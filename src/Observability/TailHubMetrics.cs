@@ -25,13 +25,13 @@ public sealed class TailHubMetrics
         var meter = meters.Create(MeterName);
         var sources = new Lazy<LiveSources>(services.GetRequiredService<LiveSources>);
 
-        meter.CreateObservableCounter("tailhub.source.lines", () => PerSource(sources.Value, s => s.Tailer.LinesRead),
-            "{line}", "Lines read from the source's files.");
-        meter.CreateObservableCounter("tailhub.source.bytes", () => PerSource(sources.Value, s => s.Tailer.BytesRead),
-            "By", "Bytes read from the source's files.");
-        meter.CreateObservableCounter("tailhub.source.rotations", () => PerSource(sources.Value, s => s.Tailer.Rotations),
+        meter.CreateObservableCounter("tailhub.source.lines", () => PerSource(sources.Value, s => s.Source.Counters.Lines),
+            "{line}", "Lines the source read (from its files, uploads, build consoles).");
+        meter.CreateObservableCounter("tailhub.source.bytes", () => PerSource(sources.Value, s => s.Source.Counters.Bytes),
+            "By", "Bytes the source read.");
+        meter.CreateObservableCounter("tailhub.source.rotations", () => PerSource(sources.Value, s => s.Source.Counters.Rotations),
             "{rotation}", "Times a followed path came to name another file (rename, delete and re-create, swapped symlink).");
-        meter.CreateObservableCounter("tailhub.source.truncations", () => PerSource(sources.Value, s => s.Tailer.Truncations),
+        meter.CreateObservableCounter("tailhub.source.truncations", () => PerSource(sources.Value, s => s.Source.Counters.Truncations),
             "{truncation}", "Times a followed file shrank or was rewritten below what had been read.");
         meter.CreateObservableCounter("tailhub.source.lines_dropped", () => PerSource(sources.Value, s => s.Broadcaster.LinesDropped),
             "{line}", "Lines dropped from slow viewers' queues, counted once per viewer.");

@@ -1,9 +1,8 @@
 using System.Threading.Channels;
-using TailHub.Sources;
 
 namespace TailHub.Pipeline;
 
-/// <summary>Receives each chunk of records once it has its sequence numbers and is in the backlog.</summary>
+/// <summary>Receives each chunk of records once it is in the backlog and the history.</summary>
 public interface ISequencedRecordSink
 {
     void Publish(SourceRecord[] records);
@@ -14,68 +13,91 @@ public interface ISequencedRecordSink
 }
 
 /// <summary>
-/// The middle of one source's pipeline: a bounded channel from the tailer (a full channel makes the tailer wait, so
-/// nothing is dropped between file and hub), sequence numbers, the backlog ring, and the journal that lets older
-/// records be read back from the files.
+/// The middle of one source's pipeline: a bounded channel from the source's <see cref="SourceWriter"/> (a full
+/// channel makes the source wait, so nothing is dropped between source and hub), the backlog ring, and the history
+/// that holds what the ring no longer does. Records arrive numbered; the hub remembers them, saves a checkpoint of
+/// where the source got to now and then, and hands them on.
 /// </summary>
 public sealed class SourceHub
 {
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
+
     private readonly Channel<SourceRecord[]> _channel;
     private readonly TimeProvider _time;
+    private readonly ISourceHistory _history;
+    private readonly Action<bool>? _checkpoint;
     private long _lastSeq;
 
-    public SourceHub(string name, int backlogLines, int journalEntries, int maxLineBytes, TimeProvider time, int channelChunks = 64, Redaction.LineRedactor? redactor = null)
+    /// <param name="epoch">Names the source's sequence (see <see cref="State.SourceStateStore"/>).</param>
+    /// <param name="lastSeq">The last sequence number of a restored state: the first record to come follows it.</param>
+    /// <param name="checkpoint">Saves where the source got to (<c>true</c>: even if nothing moved); called about every second and when the hub stops.</param>
+    public SourceHub(string name, string epoch, int backlogLines, ISourceHistory history, TimeProvider time, long lastSeq = 0, int channelChunks = 64, Action<bool>? checkpoint = null)
     {
         Name = name;
+        Epoch = epoch;
         _time = time;
+        _history = history;
+        _checkpoint = checkpoint;
+        _lastSeq = lastSeq;
         _channel = Channel.CreateBounded<SourceRecord[]>(new BoundedChannelOptions(channelChunks)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
-            // The tailer writes lines; a source with more to say (a Jenkins follower's build status) writes notices too.
+            // A source's writer is used by one caller at a time; the checkpoint tick writes an empty chunk too.
             SingleWriter = false,
         });
         Backlog = new BacklogRing(backlogLines);
-        Journal = new SourceJournal(journalEntries, maxLineBytes, redactor);
     }
 
     public string Name { get; }
+    public string Epoch { get; }
     public ChannelWriter<SourceRecord[]> Input => _channel.Writer;
     public BacklogRing Backlog { get; }
-    public SourceJournal Journal { get; }
 
-    /// <summary>The newest sequence number given out.</summary>
+    /// <summary>The newest sequence number remembered.</summary>
     public long LastSeq => Interlocked.Read(ref _lastSeq);
 
     public async Task RunAsync(ISequencedRecordSink sink, CancellationToken cancellationToken)
     {
+        // An empty chunk is the tick that saves a checkpoint after a burst, when no further records come to do it.
+        using var tick = _checkpoint is null ? null : _time.CreateTimer(_ => _channel.Writer.TryWrite([]), null, CheckpointInterval, CheckpointInterval);
+        var lastCheckpoint = _time.GetTimestamp();
         try
         {
             await foreach (var chunk in _channel.Reader.ReadAllAsync(cancellationToken))
             {
-                var seq = _lastSeq;
-                foreach (var record in chunk)
+                if (chunk.Length > 0)
                 {
-                    record.Seq = seq + 1;
-                    seq = record.LastSeq;
-                    Journal.Add(record);
-                    // A run's lines are not in memory: everything the ring held is now older than lines it lacks.
-                    if (record is LineRun) Backlog.Clear();
-                    else Backlog.Add(record);
+                    foreach (var record in chunk)
+                    {
+                        _history.Add(record);
+                        // A run's lines are not in memory: everything the ring held is now older than lines it lacks.
+                        if (record is LineRun) Backlog.Clear();
+                        else Backlog.Add(record);
+                    }
+                    Interlocked.Exchange(ref _lastSeq, chunk[^1].LastSeq);
+                    sink.Publish(chunk);
+                    await sink.WaitForRoomAsync(cancellationToken);
                 }
-                Interlocked.Exchange(ref _lastSeq, seq);
-                sink.Publish(chunk);
-                await sink.WaitForRoomAsync(cancellationToken);
+                if (_checkpoint is not null && _time.GetElapsedTime(lastCheckpoint) >= CheckpointInterval)
+                {
+                    _checkpoint(false);
+                    lastCheckpoint = _time.GetTimestamp();
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            _checkpoint?.Invoke(true);
+        }
     }
 
     /// <summary>
     /// Records after <paramref name="afterSeq"/> up to <paramref name="toSeq"/>: from memory where the backlog still
-    /// holds them, else read back from the files, with gaps only where they are gone.
+    /// holds them, else from the history, with gaps only where they are gone.
     /// </summary>
     public List<SourceRecord> History(long afterSeq, long toSeq)
     {
@@ -83,15 +105,15 @@ public sealed class SourceHub
         if (afterSeq >= toSeq) return fromMemory;
         var firstInMemory = Backlog.CopyRange(afterSeq + 1, toSeq, fromMemory);
         if (firstInMemory <= afterSeq + 1) return fromMemory;
-        var replayed = Journal.Replay(afterSeq + 1, firstInMemory - 1, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var replayed = _history.Replay(afterSeq + 1, firstInMemory - 1, _time.GetUtcNow().ToUnixTimeMilliseconds());
         replayed.AddRange(fromMemory);
         return replayed;
     }
 
     /// <summary>
     /// The newest <paramref name="count"/> records up to <paramref name="toSeq"/> (at most the backlog's capacity),
-    /// for a new viewer: from memory, or read back from the files after a bulk catch-up. Records older than anything
-    /// kept are simply not there; a new viewer is not told of a gap before its first line.
+    /// for a new viewer: from memory, or from the history after a bulk catch-up. Records older than anything kept
+    /// are simply not there; a new viewer is not told of a gap before its first line.
     /// </summary>
     public List<SourceRecord> Recent(int count, long toSeq)
     {
@@ -102,5 +124,18 @@ public sealed class SourceHub
         while (expired < output.Count && output[expired] is SequenceGap { Reason: GapReason.Expired }) expired++;
         output.RemoveRange(0, expired);
         return output;
+    }
+
+    /// <summary>Lines counted in bulk during a catch-up, as lines, for viewers who need them (read from the history).</summary>
+    public List<SourceRecord> WithRunsAsLines(List<SourceRecord> records)
+    {
+        if (!records.Exists(r => r is LineRun)) return records;
+        var lines = new List<SourceRecord>(records.Count);
+        foreach (var record in records)
+        {
+            if (record is LineRun run) lines.AddRange(History(run.Seq - 1, run.LastSeq));
+            else lines.Add(record);
+        }
+        return lines;
     }
 }

@@ -3,6 +3,10 @@ using TailHub.Sources;
 
 namespace TailHub.Pipeline;
 
+/// <summary>One remembered stretch of a source's sequence: consecutive lines of one file from an offset, or a notice.</summary>
+/// <param name="File">The file the lines are in; null for a notice, or for lines kept nowhere (then they cannot be read back).</param>
+public sealed record JournalEntry(long FirstSeq, long TimestampMs, FileRef? File, long Start, SourceNotice? Notice, RedactionState Redaction = default);
+
 /// <summary>
 /// Where each of a source's records came from, compactly: a run of consecutive lines of one file is one segment
 /// (first sequence number, file, start offset), and a notice is kept as itself. This is what makes a sequence number
@@ -10,28 +14,37 @@ namespace TailHub.Pipeline;
 /// bytes are truly gone (file rotated away, truncated, or older than the journal) does a viewer get a gap.
 /// </summary>
 /// <remarks>
-/// A file is found again by its identity: at the path it was read from, or, after a rename rotation, under any name in
-/// the same directory (<c>app.log.1</c>). A compressed or deleted file is gone. Read-back lines are split exactly as
-/// the live path split them, so they are the same lines with the same sequence numbers.
+/// A tailed file is found again by its identity: at the path it was read from, or, after a rename rotation, under
+/// any name in the same directory (<c>app.log.1</c>). A spool is TailHub's own file and stays where it was written.
+/// Read-back lines go through a <see cref="LineFramer"/>, as the live lines did, from the masking state recorded with
+/// the segment's first line, so they are the same lines, masked the same way, with the same sequence numbers.
+/// The journal also remembers how far each file was numbered, which is where a source resumes after a restart; with
+/// <c>persist</c> every new segment is also written out as it is made (<see cref="State.JournalLog"/>).
 /// </remarks>
-/// Read-back lines are masked by the same <see cref="LineRedactor"/>, from the masking state recorded with the
-/// segment's first line, so a secret masked live is masked on resume too.
-public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor? redactor = null)
+public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor? redactor = null, Action<JournalEntry>? persist = null) : ISourceHistory
 {
-    private sealed record Entry(long FirstSeq, long TimestampMs, FileRef? File, long Start, SourceNotice? Notice, RedactionState Redaction = default);
-
     // Reading a line back means reading its segment from the segment's start: this bounds that read.
     private const long MaxSegmentBytes = 1024 * 1024;
 
+    // Files whose numbered end is remembered for a restart; the oldest are forgotten beyond this.
+    private const int MaxPositions = 4096;
+
     private readonly LineRedactor _redactor = redactor ?? LineRedactor.None;
 
-    private readonly LinkedList<Entry> _entries = new();
+    private readonly LinkedList<JournalEntry> _entries = new();
     private readonly Dictionary<FileIdentity, long> _truncatedBefore = [];
+    private readonly Dictionary<FileIdentity, FilePosition> _positions = [];
     private readonly Lock _lock = new();
     private readonly int _maxEntries = Math.Max(16, maxEntries);
     private long _lastSeq;
     private FileRef? _lastFile;
     private long _lastEnd = -1;
+
+    /// <summary>The last sequence number journalled.</summary>
+    public long LastSeq
+    {
+        get { lock (_lock) return _lastSeq; }
+    }
 
     /// <summary>Called by the pipeline loop for every record, in sequence order.</summary>
     public void Add(SourceRecord record)
@@ -41,15 +54,20 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
             _lastSeq = record.LastSeq;
             switch (record)
             {
+                case LogLine { File: { } file } line:
+                    AddLines(line.Seq, line.TimestampMs, file, line.Start, line.End, line.RedactionBefore);
+                    break;
                 case LogLine line:
-                    AddLines(line.Seq, line.TimestampMs, line.File, line.Start, line.End, line.RedactionBefore);
+                    Append(new JournalEntry(line.Seq, line.TimestampMs, null, 0, null));
+                    _lastFile = null;
+                    _lastEnd = -1;
                     break;
                 case LineRun run:
                     AddLines(run.Seq, run.TimestampMs, run.File, run.Start, run.End, RedactionState.Start);
                     break;
                 case SourceNotice notice:
                     if (notice.Kind == NoticeKind.Truncated && notice.Identity is { } id) _truncatedBefore[id] = notice.Seq;
-                    Append(new Entry(notice.Seq, notice.TimestampMs, null, 0, notice));
+                    Append(new JournalEntry(notice.Seq, notice.TimestampMs, null, 0, notice));
                     _lastFile = null;
                     _lastEnd = -1;
                     break;
@@ -60,31 +78,73 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     /// <summary>Lines that continue the last segment extend it, up to <see cref="MaxSegmentBytes"/>.</summary>
     private void AddLines(long firstSeq, long timestampMs, FileRef file, long start, long end, RedactionState before)
     {
-        if (ReferenceEquals(file, _lastFile) && start == _lastEnd && _entries.Last?.Value is { Notice: null } last && end - last.Start <= MaxSegmentBytes)
+        if (!ReferenceEquals(file, _lastFile) && _lastFile is { } previous) Remember(previous, _lastEnd);
+        if (ReferenceEquals(file, _lastFile) && start == _lastEnd && _entries.Last?.Value is { Notice: null, File: not null } last && end - last.Start <= MaxSegmentBytes)
         {
             _lastEnd = end;
             return;
         }
-        Append(new Entry(firstSeq, timestampMs, file, start, null, before));
+        Append(new JournalEntry(firstSeq, timestampMs, file, start, null, before));
         _lastFile = file;
         _lastEnd = end;
     }
 
-    private void Append(Entry entry)
+    private void Remember(FileRef file, long end)
+    {
+        _positions.Remove(file.Identity);
+        _positions[file.Identity] = new FilePosition(file, end);
+        if (_positions.Count > MaxPositions) _positions.Remove(_positions.Keys.First());
+    }
+
+    private void Append(JournalEntry entry)
     {
         _entries.AddLast(entry);
+        persist?.Invoke(entry);
         while (_entries.Count > _maxEntries) _entries.RemoveFirst();
     }
 
-    /// <summary>
-    /// Records <paramref name="fromSeq"/> to <paramref name="toSeq"/> as they were, read back from the files,
-    /// with <see cref="SequenceGap"/>s where they cannot be.
-    /// </summary>
+    /// <summary>Puts back what was persisted (<see cref="State.SourceStateStore"/>), before the first record is added.</summary>
+    public void Restore(IEnumerable<JournalEntry> entries, long lastSeq, IEnumerable<FilePosition> positions)
+    {
+        lock (_lock)
+        {
+            foreach (var entry in entries)
+            {
+                _entries.AddLast(entry);
+                if (entry.Notice is { Kind: NoticeKind.Truncated, Identity: { } id }) _truncatedBefore[id] = entry.FirstSeq;
+                while (_entries.Count > _maxEntries) _entries.RemoveFirst();
+            }
+            foreach (var position in positions) _positions[position.File.Identity] = position;
+            _lastSeq = lastSeq;
+        }
+    }
+
+    /// <summary>How far each file was numbered, newest last: where a source resumes after a restart.</summary>
+    public IReadOnlyList<FilePosition> Positions()
+    {
+        lock (_lock)
+        {
+            var positions = _positions.Values.ToList();
+            if (_lastFile is { } last)
+            {
+                positions.RemoveAll(p => p.File.Identity == last.Identity);
+                positions.Add(new FilePosition(last, _lastEnd));
+            }
+            return positions;
+        }
+    }
+
+    /// <summary>The entries held, oldest first (for compacting the log).</summary>
+    public IReadOnlyList<JournalEntry> Entries()
+    {
+        lock (_lock) return [.. _entries];
+    }
+
     public List<SourceRecord> Replay(long fromSeq, long toSeq, long nowMs)
     {
         var output = new List<SourceRecord>();
         if (fromSeq > toSeq) return output;
-        List<(Entry Entry, long LastSeq)> segments;
+        List<(JournalEntry Entry, long LastSeq)> segments;
         Dictionary<FileIdentity, long> truncated;
         lock (_lock)
         {
@@ -110,7 +170,11 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                 output.Add(notice);
                 continue;
             }
-            var file = entry.File!;
+            if (entry.File is not { } file)
+            {
+                output.Add(new SequenceGap(first, last, GapReason.FileGone, nowMs));
+                continue;
+            }
             if (truncated.TryGetValue(file.Identity, out var truncatedAt) && truncatedAt > entry.FirstSeq)
             {
                 output.Add(new SequenceGap(first, last, GapReason.Truncated, nowMs));
@@ -132,8 +196,10 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             // The identity could have changed between locating and opening the file.
             if (FileStat.OfHandle(handle, path)?.Identity != file.Identity) return from - 1;
-            var splitter = new LineSplitter(maxLineBytes, start);
-            var lines = new List<SplitLine>();
+            // Every line from the segment's start is framed and masked, in order, so the state matches the live path's.
+            // A spool holds lines already cut and marked: its cap leaves room for the marker, so they are not cut again.
+            var framer = new LineFramer(file.Spooled ? maxLineBytes + 256 : maxLineBytes, _redactor, file, start, redaction);
+            var lines = new List<SourceRecord>();
             var buffer = new byte[64 * 1024];
             var seq = firstSeq;
             var offset = start;
@@ -141,17 +207,15 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
             while (seq <= to)
             {
                 var n = RandomAccess.Read(handle, buffer, offset);
-                if (n == 0) splitter.FlushPartial(lines);
-                else splitter.Push(buffer.AsSpan(0, n), lines);
+                if (n == 0) framer.FlushPartial(timestampMs, 0, lines);
+                else framer.Push(buffer.AsSpan(0, n), timestampMs, 0, lines);
                 offset += n;
                 foreach (var line in lines)
                 {
-                    // Every line from the segment's start is masked, in order, so the state matches the live path's.
-                    var before = redaction;
-                    var utf8 = _redactor.Redact(line.Utf8, ref redaction);
                     if (seq >= from && seq <= to)
                     {
-                        output.Add(new LogLine(utf8, file, line.Start, line.End, timestampMs) { Seq = seq, RedactionBefore = before });
+                        line.Seq = seq;
+                        output.Add(line);
                         produced = seq;
                     }
                     seq++;
@@ -167,3 +231,6 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
         }
     }
 }
+
+/// <summary>How far a file was numbered: the offset after its last line given a sequence number.</summary>
+public sealed record FilePosition(FileRef File, long Offset);

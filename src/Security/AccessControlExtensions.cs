@@ -18,7 +18,8 @@ public static class AccessControlExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(AccessPolicies.Viewer, p => p.AddRequirements(new RoleRequirement(AccessRole.Viewer)))
             .AddPolicy(AccessPolicies.Operator, p => p.AddRequirements(new RoleRequirement(AccessRole.Operator)))
-            .AddPolicy(AccessPolicies.Admin, p => p.AddRequirements(new RoleRequirement(AccessRole.Admin)));
+            .AddPolicy(AccessPolicies.Admin, p => p.AddRequirements(new RoleRequirement(AccessRole.Admin)))
+            .AddPolicy(AccessPolicies.Ingest, p => p.AddRequirements(new RoleRequirement(AccessRole.Operator, AlsoAllowed: AccessRole.Ingest)));
         return services;
     }
 

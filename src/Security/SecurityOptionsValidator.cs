@@ -53,7 +53,7 @@ public sealed partial class SecurityOptionsValidator(IOptions<TailHubOptions> ta
             if (hasHash == hasEnv) errors.Add($"{label}: give exactly one of Sha256 (the key's SHA-256, hex) or Env (an environment variable holding the key); never the key itself.");
             else if (hasHash && !Sha256Hex().IsMatch(key.Sha256!)) errors.Add($"{label}: Sha256 must be 64 hex digits.");
             else if (hasEnv && (Environment.GetEnvironmentVariable(key.Env!)?.Length ?? 0) < 16) errors.Add($"{label}: environment variable '{key.Env}' must hold a key of at least 16 characters.");
-            if (!AccessRoles.TryParse(key.Role, out _)) errors.Add($"{label}: Role must be viewer, operator or admin.");
+            if (!AccessRoles.TryParse(key.Role, out _)) errors.Add($"{label}: Role must be ingest, viewer, operator or admin.");
             foreach (var source in key.Sources.Where(s => !sources.Contains(s)))
                 errors.Add($"{label}: there is no source named '{source}'.");
         }

@@ -1,3 +1,4 @@
+using TailHub.Pipeline;
 using Microsoft.Win32.SafeHandles;
 using TailHub.Pipeline.Redaction;
 

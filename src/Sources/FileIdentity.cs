@@ -11,6 +11,20 @@ namespace TailHub.Sources;
 public readonly record struct FileIdentity(ulong Device, ulong Inode, long BirthNs = 0)
 {
     public override string ToString() => BirthNs == 0 ? $"{Device:x}:{Inode:x}" : $"{Device:x}:{Inode:x}:{BirthNs:x}";
+
+    /// <summary>Reads what <see cref="ToString"/> wrote.</summary>
+    public static bool TryParse(string? text, out FileIdentity identity)
+    {
+        identity = default;
+        var parts = text?.Split(':');
+        if (parts is not { Length: 2 or 3 }) return false;
+        const System.Globalization.NumberStyles Hex = System.Globalization.NumberStyles.AllowHexSpecifier;
+        if (!ulong.TryParse(parts[0], Hex, null, out var device) || !ulong.TryParse(parts[1], Hex, null, out var inode)) return false;
+        long birth = 0;
+        if (parts.Length == 3 && !long.TryParse(parts[2], Hex, null, out birth)) return false;
+        identity = new FileIdentity(device, inode, birth);
+        return true;
+    }
 }
 
 /// <summary>Identity and size from one <c>statx</c> call (the struct is the same on every Linux architecture).</summary>

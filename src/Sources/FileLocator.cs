@@ -1,3 +1,4 @@
+using TailHub.Pipeline;
 namespace TailHub.Sources;
 
 /// <summary>Finds a file by identity after it may have been renamed within its directory (<c>app.log</c> → <c>app.log.1</c>).</summary>

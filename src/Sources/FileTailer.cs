@@ -1,3 +1,4 @@
+using TailHub.Pipeline;
 using System.Buffers;
 using System.Threading.Channels;
 using TailHub.Configuration;
@@ -45,18 +46,16 @@ public sealed class FileTailer
     private readonly byte[] _buffer = new byte[ReadBufferBytes];
     private readonly List<SplitLine> _split = [];
     private readonly List<SourceRecord> _pending = [];
-    private long _linesRead;
-    private long _bytesRead;
-    private long _rotations;
-    private long _truncations;
+    private readonly SourceCounters _counters;
     private string? _lastError;
     private bool _statusChanged;
 
     /// <param name="linesWatched">True while someone watches the source live. Then a catch-up is split here, as
     /// usual: counted lines would only be read back by the broadcaster, on its one thread, instead of split here
     /// alongside it.</param>
-    public FileTailer(string name, SourcePath path, TailHubOptions options, ChannelWriter<SourceRecord[]> output, TimeProvider time, ILogger logger, LineRedactor? redactor = null, Func<bool>? linesWatched = null)
+    public FileTailer(string name, SourcePath path, TailHubOptions options, ChannelWriter<SourceRecord[]> output, TimeProvider time, ILogger logger, LineRedactor? redactor = null, Func<bool>? linesWatched = null, SourceCounters? counters = null)
     {
+        _counters = counters ?? new SourceCounters();
         _linesWatched = linesWatched ?? (() => false);
         _redactor = redactor ?? LineRedactor.None;
         _name = name;
@@ -68,10 +67,10 @@ public sealed class FileTailer
     }
 
     public SourceStatus Status { get; private set; } = SourceStatus.Starting;
-    public long LinesRead => Interlocked.Read(ref _linesRead);
-    public long BytesRead => Interlocked.Read(ref _bytesRead);
-    public long Rotations => Interlocked.Read(ref _rotations);
-    public long Truncations => Interlocked.Read(ref _truncations);
+    public long LinesRead => _counters.Lines;
+    public long BytesRead => _counters.Bytes;
+    public long Rotations => _counters.Rotations;
+    public long Truncations => _counters.Truncations;
 
     private sealed class WatchedPath(string path)
     {
@@ -326,11 +325,11 @@ public sealed class FileTailer
                     continue;
                 }
                 follower.LastGrowth = _time.GetUtcNow();
-                Interlocked.Add(ref _bytesRead, n);
+                _counters.AddBytes(n);
                 if (run is not null)
                 {
                     _pending.Add(run);
-                    Interlocked.Add(ref _linesRead, run.Count);
+                    _counters.AddLines(run.Count);
                 }
                 TakeLines(follower);
                 if (bulkUntil < 0 && n == _buffer.Length) bulkUntil = follower.CurrentSize() - BulkTailBytes;
@@ -371,15 +370,15 @@ public sealed class FileTailer
             _pending.Add(new LogLine(utf8, follower.File, line.Start, line.End, now) { RedactionBefore = before, ReadTimestamp = readAt });
         }
         follower.Redaction = state;
-        Interlocked.Add(ref _linesRead, _split.Count);
+        _counters.AddLines(_split.Count);
         _split.Clear();
     }
 
     private void Say(NoticeKind kind, string path, string message, FileIdentity? identity = null)
     {
         _statusChanged = true;
-        if (kind == NoticeKind.Rotated) Interlocked.Increment(ref _rotations);
-        else if (kind == NoticeKind.Truncated) Interlocked.Increment(ref _truncations);
+        if (kind == NoticeKind.Rotated) _counters.AddRotation();
+        else if (kind == NoticeKind.Truncated) _counters.AddTruncation();
         _pending.Add(new SourceNotice(kind, path, message, _time.GetUtcNow().ToUnixTimeMilliseconds(), identity));
         _logger.LogInformation("Source {Source}: {Notice} {Path}: {Message}", _name, kind, path, message);
     }

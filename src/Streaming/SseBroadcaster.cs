@@ -16,12 +16,12 @@ namespace TailHub.Streaming;
 public sealed class SseBroadcaster : ISequencedRecordSink
 {
     private readonly TailHubOptions _options;
-    private readonly StreamEpoch _epoch;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly string[] _selfName;
+    private readonly string[] _selfEpoch;
     private List<SourceRecord> _pending = [];
     private List<SourceRecord> _spare = [];
     private int _pendingLines;
@@ -35,16 +35,17 @@ public sealed class SseBroadcaster : ISequencedRecordSink
     private long _linesSent;
     private long _linesDropped;
 
-    public SseBroadcaster(SourceHub hub, TailHubOptions options, StreamEpoch epoch, TimeProvider time)
+    public SseBroadcaster(SourceHub hub, TailHubOptions options, TimeProvider time)
     {
         Hub = hub;
         _options = options;
-        _epoch = epoch;
         _time = time;
         _selfName = [hub.Name];
+        _selfEpoch = [hub.Epoch];
     }
 
     public string Name => Hub.Name;
+    public string Epoch => Hub.Epoch;
     public SourceHub Hub { get; }
     public int ViewerCount => Volatile.Read(ref _viewers).Length;
     public long LastPublishedSeq => Interlocked.Read(ref _lastPublishedSeq);
@@ -168,7 +169,7 @@ public sealed class SseBroadcaster : ISequencedRecordSink
         // Nobody watching: nothing to encode (a viewer who comes later gets these from the backlog or the journal).
         if (viewers.Length > 0)
         {
-            foreach (var frame in Encode(WithRunsReadBack(records)))
+            foreach (var frame in Encode(Hub.WithRunsAsLines(records)))
             {
                 foreach (var viewer in viewers) viewer.Offer(frame);
                 Interlocked.Add(ref _linesSent, (long)frame.LineCount * viewers.Length);
@@ -176,19 +177,6 @@ public sealed class SseBroadcaster : ISequencedRecordSink
         }
         records.Clear();
         return true;
-    }
-
-    /// <summary>Lines counted in bulk during a catch-up are read back from their file for the viewers who need them.</summary>
-    private List<SourceRecord> WithRunsReadBack(List<SourceRecord> records)
-    {
-        if (!records.Exists(r => r is LineRun)) return records;
-        var lines = new List<SourceRecord>(records.Count);
-        foreach (var record in records)
-        {
-            if (record is LineRun run) lines.AddRange(Hub.History(run.Seq - 1, run.LastSeq));
-            else lines.Add(record);
-        }
-        return lines;
     }
 
     /// <summary>Splits records into events: runs of lines (at most BatchMaxLines each) and one event per notice.</summary>
@@ -235,7 +223,7 @@ public sealed class SseBroadcaster : ISequencedRecordSink
         {
             _buffer.ResetWrittenCount();
             Span<long> position = [lastSeq];
-            SseFormat.WriteId(_buffer, _epoch.Value, _selfName, position);
+            SseFormat.WriteId(_buffer, _selfName, _selfEpoch, position);
             var idLength = _buffer.WrittenCount;
             write(_buffer);
             return new SseFrame(this, firstSeq, lastSeq, lineCount, _buffer.WrittenSpan.ToArray(), idLength, lines) { ReadTimestamp = readTimestamp };

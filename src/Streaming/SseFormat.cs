@@ -12,7 +12,7 @@ namespace TailHub.Streaming;
 /// The wire format of <c>/api/stream</c>. Every event is <c>id</c>, <c>event</c> and one <c>data</c> line of JSON
 /// (JSON never holds a raw newline, so a line of log text can never break the framing):
 /// <list type="bullet">
-/// <item><c>event: {source}</c> — <c>{"source","lines":[{"seq","ts","text"}]}</c></item>
+/// <item><c>event: {source}</c> — <c>{"source","lines":[{"seq","ts","text","level"?}]}</c> (<c>level</c> only where known)</item>
 /// <item><c>event: rotated | truncated | status</c> — <c>{"source","seq","ts","kind","state","path","message"}</c></item>
 /// <item><c>event: gap</c> — <c>{"source","from","to","count","reason"}</c>: records this viewer will never get.</item>
 /// </list>
@@ -31,16 +31,16 @@ public static class SseFormat
         Write(output, "\n: connected\n\n"u8);
     }
 
-    /// <summary><c>id: {epoch}:{source}={seq}[,…]</c> for every source of a stream.</summary>
-    public static void WriteId(IBufferWriter<byte> output, string epoch, IReadOnlyList<string> sources, ReadOnlySpan<long> positions)
+    /// <summary><c>id: {source}@{epoch}={seq}[,…]</c> for every source of a stream (see <see cref="StreamCursor"/>).</summary>
+    public static void WriteId(IBufferWriter<byte> output, IReadOnlyList<string> sources, IReadOnlyList<string> epochs, ReadOnlySpan<long> positions)
     {
         Write(output, "id: "u8);
-        WriteAscii(output, epoch);
-        Write(output, ":"u8);
         for (var i = 0; i < sources.Count; i++)
         {
             if (i > 0) Write(output, ","u8);
             WriteAscii(output, sources[i]);
+            Write(output, "@"u8);
+            WriteAscii(output, epochs[i]);
             Write(output, "="u8);
             WriteNumber(output, positions[i]);
         }
@@ -48,9 +48,9 @@ public static class SseFormat
     }
 
     /// <summary>An id-only block: moves the browser's last event id without dispatching an event.</summary>
-    public static void WriteIdOnly(IBufferWriter<byte> output, string epoch, IReadOnlyList<string> sources, ReadOnlySpan<long> positions)
+    public static void WriteIdOnly(IBufferWriter<byte> output, IReadOnlyList<string> sources, IReadOnlyList<string> epochs, ReadOnlySpan<long> positions)
     {
-        WriteId(output, epoch, sources, positions);
+        WriteId(output, sources, epochs, positions);
         Write(output, "\n"u8);
     }
 
@@ -69,6 +69,7 @@ public static class SseFormat
             json.WriteNumber("seq"u8, line.Seq);
             json.WriteNumber("ts"u8, line.TimestampMs);
             json.WriteString("text"u8, line.Utf8);
+            if (line.Level.Name() is { } level) json.WriteString("level"u8, level);
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -1,3 +1,4 @@
+using TailHub.Pipeline;
 using TailHub.Sources;
 
 namespace TailHub.Streaming;

@@ -19,7 +19,7 @@ namespace TailHub.Streaming;
 /// keeps the two from ever writing at once, and the order of frames is kept because the direct path is only taken
 /// while the queue is empty.
 /// </remarks>
-public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpoch epoch, TailHubOptions options, TimeProvider time, ILogger logger, TailHubMetrics? metrics = null)
+public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOptions options, TimeProvider time, ILogger logger, TailHubMetrics? metrics = null)
 {
     private const int FlushThresholdBytes = 64 * 1024;
 
@@ -160,7 +160,7 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
     {
         for (var i = 0; i < history.Count; i++)
         {
-            var broadcaster = viewer.Sources[i];
+            var broadcaster = viewer.Broadcasters[i];
             foreach (var frame in broadcaster.Encode(history[i]))
             {
                 Write(frame);
@@ -197,13 +197,13 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
             WriteFiltered(grep, frame.Source.Name, lines);
             return true;
         }
-        if (viewer.Sources.Count == 1)
+        if (viewer.Broadcasters.Count == 1)
         {
             output.Write(frame.Bytes.AsSpan());
         }
         else
         {
-            SseFormat.WriteId(output, epoch.Value, viewer.SourceNames, viewer.Positions);
+            SseFormat.WriteId(output, viewer.SourceNames, viewer.Epochs, viewer.Positions);
             output.Write(frame.WithoutId);
         }
         return true;
@@ -225,10 +225,10 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
         }
         if (matching.Count == 0)
         {
-            SseFormat.WriteIdOnly(output, epoch.Value, viewer.SourceNames, viewer.Positions);
+            SseFormat.WriteIdOnly(output, viewer.SourceNames, viewer.Epochs, viewer.Positions);
             return;
         }
-        SseFormat.WriteId(output, epoch.Value, viewer.SourceNames, viewer.Positions);
+        SseFormat.WriteId(output, viewer.SourceNames, viewer.Epochs, viewer.Positions);
         SseFormat.WriteLines(output, source, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(matching));
     }
 
@@ -237,7 +237,7 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
         while (viewer.TryTakeGap(out var index, out var from, out var to))
         {
             viewer.Positions[index] = Math.Max(viewer.Positions[index], to);
-            SseFormat.WriteId(output, epoch.Value, viewer.SourceNames, viewer.Positions);
+            SseFormat.WriteId(output, viewer.SourceNames, viewer.Epochs, viewer.Positions);
             SseFormat.WriteGap(output, viewer.SourceNames[index], from, to, GapReason.SlowViewer);
         }
     }

@@ -19,8 +19,9 @@ public sealed class Viewer
 
     public Viewer(IReadOnlyList<SseBroadcaster> sources, Regex? grep, int queueFrames, long nowTicks)
     {
-        Sources = sources;
+        Broadcasters = sources;
         SourceNames = sources.Select(s => s.Name).ToArray();
+        Epochs = sources.Select(s => s.Epoch).ToArray();
         Positions = new long[sources.Count];
         Grep = grep;
         _droppedRanges = new (long, long)[sources.Count];
@@ -34,10 +35,14 @@ public sealed class Viewer
             OnDropped);
     }
 
-    public IReadOnlyList<SseBroadcaster> Sources { get; }
+    /// <summary>The broadcasters of the sources it watches, in the order of its stream's id.</summary>
+    public IReadOnlyList<SseBroadcaster> Broadcasters { get; }
     public IReadOnlyList<string> SourceNames { get; }
 
-    /// <summary>Last sequence number delivered, per source (same order as <see cref="Sources"/>).</summary>
+    /// <summary>Each source's epoch, for the viewer's id (see <see cref="StreamCursor"/>).</summary>
+    public IReadOnlyList<string> Epochs { get; }
+
+    /// <summary>Last sequence number delivered, per source (same order as <see cref="Broadcasters"/>).</summary>
     public long[] Positions { get; }
 
     public Regex? Grep { get; }
@@ -54,7 +59,7 @@ public sealed class Viewer
 
     public int IndexOf(SseBroadcaster source)
     {
-        for (var i = 0; i < Sources.Count; i++) if (ReferenceEquals(Sources[i], source)) return i;
+        for (var i = 0; i < Broadcasters.Count; i++) if (ReferenceEquals(Broadcasters[i], source)) return i;
         return -1;
     }
 

@@ -215,6 +215,6 @@ public sealed class StreamEndpointTests
 
         Assert.Equal(["from web"], LinesOf(web, "web").Select(l => l.Text));
         Assert.Equal(["from db"], LinesOf(db, "db").Select(l => l.Text));
-        Assert.Matches("^[0-9a-f]+:web=[0-9]+,db=[0-9]+$", viewer.LastEventId);
+        Assert.Matches("^web@[0-9a-f]+=[0-9]+,db@[0-9a-f]+=[0-9]+$", viewer.LastEventId);
     }
 }

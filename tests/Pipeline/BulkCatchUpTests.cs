@@ -53,7 +53,7 @@ public sealed class BulkCatchUpTests
     /// <summary>The same event id with this source's position moved back to <paramref name="seq"/>.</summary>
     private static string PositionedAt(string lastId, long seq)
     {
-        var id = lastId.Replace($"app={LastLineSeq}", $"app={seq}");
+        var id = System.Text.RegularExpressions.Regex.Replace(lastId, $"^(app@[0-9a-f]+)={LastLineSeq}$", $"$1={seq}");
         Assert.NotEqual(lastId, id);
         return id;
     }

@@ -173,8 +173,8 @@ public sealed class AccessControlTests
         await viewer.ReadUntilLinesAsync("app", 1);
 
         // The cursor names every source the stream follows.
-        Assert.DoesNotContain("other=", viewer.LastEventId);
-        Assert.Contains("app=", viewer.LastEventId);
+        Assert.DoesNotContain("other@", viewer.LastEventId);
+        Assert.Contains("app@", viewer.LastEventId);
     }
 
     [Fact]
@@ -187,6 +187,6 @@ public sealed class AccessControlTests
         writer.WriteLine("for everyone");
         await viewer.ReadUntilLinesAsync("app", 1);
 
-        Assert.Contains("other=", viewer.LastEventId);
+        Assert.Contains("other@", viewer.LastEventId);
     }
 }

@@ -130,6 +130,6 @@ public sealed class StreamTokenTests
         await viewer.ReadUntilLinesAsync("app", 1);
 
         Assert.Equal(["app", "other"], token.GetProperty("sources").EnumerateArray().Select(s => s.GetString()));
-        Assert.Contains("other=", viewer.LastEventId);
+        Assert.Contains("other@", viewer.LastEventId);
     }
 }

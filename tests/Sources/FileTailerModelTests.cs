@@ -1,3 +1,4 @@
+using TailHub.Pipeline;
 using CsCheck;
 using TailHub.Sources;
 using TailHub.Tests.Support;

@@ -19,8 +19,8 @@ public sealed class SseBroadcasterTests : IAsyncDisposable
     public SseBroadcasterTests()
     {
         var options = new TailHubOptions { BatchInterval = TimeSpan.FromMilliseconds(50), BatchMaxLines = 10 };
-        var hub = new SourceHub("app", 100, 100, 1024, _time);
-        _broadcaster = new SseBroadcaster(hub, options, new StreamEpoch("e"), _time);
+        var hub = new SourceHub("app", "e", 100, new SourceJournal(100, 1024), _time);
+        _broadcaster = new SseBroadcaster(hub, options, _time);
         _viewer = new Viewer([_broadcaster], null, 64, 0);
         _broadcaster.Subscribe(_viewer);
         _running = _broadcaster.RunAsync(_stop.Token);
@@ -119,7 +119,7 @@ public sealed class SseBroadcasterBackpressureTests
     {
         var time = TimeProvider.System;
         var options = new TailHubOptions { BatchMaxLines = 10 };
-        var broadcaster = new SseBroadcaster(new SourceHub("app", 100, 100, 1024, time), options, new StreamEpoch("e"), time);
+        var broadcaster = new SseBroadcaster(new SourceHub("app", "e", 100, new SourceJournal(100, 1024), time), options, time);
         broadcaster.Subscribe(new Viewer([broadcaster], null, 64, 0));
         var records = Lines(50);
 
@@ -139,7 +139,7 @@ public sealed class SseBroadcasterBackpressureTests
     public void Records_nobody_watches_are_published_at_once_without_waiting_for_the_broadcaster()
     {
         var time = TimeProvider.System;
-        var broadcaster = new SseBroadcaster(new SourceHub("app", 100, 100, 1024, time), new TailHubOptions { BatchMaxLines = 10 }, new StreamEpoch("e"), time);
+        var broadcaster = new SseBroadcaster(new SourceHub("app", "e", 100, new SourceJournal(100, 1024), time), new TailHubOptions { BatchMaxLines = 10 }, time);
 
         broadcaster.Publish(Lines(50));
 
@@ -156,7 +156,7 @@ public sealed class SseBroadcasterManyViewersTests
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-22T12:00:00Z"));
         // 4 viewers at 20 writes a second: one batch every 200 ms at most, not every 50.
         var options = new TailHubOptions { BatchInterval = TimeSpan.FromMilliseconds(50), BatchMaxLines = 100, FanOutWritesPerSecond = 20 };
-        var broadcaster = new SseBroadcaster(new SourceHub("app", 100, 100, 1024, time), options, new StreamEpoch("e"), time);
+        var broadcaster = new SseBroadcaster(new SourceHub("app", "e", 100, new SourceJournal(100, 1024), time), options, time);
         var viewers = Enumerable.Range(0, 4).Select(_ => new Viewer([broadcaster], null, 64, 0)).ToList();
         foreach (var v in viewers) broadcaster.Subscribe(v);
         using var stop = new CancellationTokenSource();
@@ -196,14 +196,14 @@ public sealed class SseBroadcasterLineRunTests
         await File.WriteAllLinesAsync(path, texts);
         var file = new FileRef(path, FileStat.OfPath(path)!.Value.Identity);
         var time = TimeProvider.System;
-        var hub = new SourceHub("app", 100, 100, 1024, time);
-        var broadcaster = new SseBroadcaster(hub, new TailHubOptions { BatchMaxLines = 10_000 }, new StreamEpoch("e"), time);
+        var hub = new SourceHub("app", "e", 100, new SourceJournal(100, 1024), time);
+        var broadcaster = new SseBroadcaster(hub, new TailHubOptions { BatchMaxLines = 10_000 }, time);
         var viewer = new Viewer([broadcaster], null, 64, 0);
         broadcaster.Subscribe(viewer);
         using var stop = new CancellationTokenSource();
         var running = Task.WhenAll(broadcaster.RunAsync(stop.Token), hub.RunAsync(broadcaster, stop.Token));
 
-        await hub.Input.WriteAsync([new LineRun(file, 0, new FileInfo(path).Length, texts.Count, 0)]);
+        await hub.Input.WriteAsync([new LineRun(file, 0, new FileInfo(path).Length, texts.Count, 0) { Seq = 1 }]);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var frame = await viewer.Frames.ReadAsync(timeout.Token);

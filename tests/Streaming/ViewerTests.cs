@@ -19,7 +19,7 @@ public sealed class ViewerTests
     [Fact]
     public void A_full_queue_drops_its_oldest_frames_and_remembers_them_as_one_gap()
     {
-        var source = new SseBroadcaster(new SourceHub("app", 10, 10, 1024, TimeProvider.System), new TailHubOptions(), new StreamEpoch("e"), TimeProvider.System);
+        var source = new SseBroadcaster(new SourceHub("app", "e", 10, new SourceJournal(10, 1024), TimeProvider.System), new TailHubOptions(), TimeProvider.System);
         var viewer = new Viewer([source], null, queueFrames: 2, nowTicks: 0);
 
         for (var i = 0; i < 5; i++) viewer.Offer(Frame(source, i * 10 + 1, i * 10 + 10));

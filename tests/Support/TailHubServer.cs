@@ -41,6 +41,8 @@ public sealed class TailHubServer : IAsyncDisposable
             // The repository, so the real wwwroot is served.
             ["contentRoot"] = RepositoryRoot,
             ["TailHub:LogFile"] = "",
+            // Sources keep their state under the data directory: in the test's folder, never in the repository.
+            ["TailHub:DataDirectory"] = folder.PathOf("data"),
             ["TailHub:PollInterval"] = "00:00:00.100",
             ["Logging:LogLevel:Default"] = "Warning",
         };

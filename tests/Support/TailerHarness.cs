@@ -1,3 +1,4 @@
+using TailHub.Pipeline;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using TailHub.Configuration;

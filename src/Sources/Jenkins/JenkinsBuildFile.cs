@@ -1,35 +1,40 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using TailHub.Pipeline.Redaction;
+using TailHub.Pipeline;
+using TailHub.Pipeline.Spool;
 
 namespace TailHub.Sources.Jenkins;
 
 /// <summary>
-/// One build's console on disk, <c>&lt;number&gt;.log</c>, and beside it <c>&lt;number&gt;.state.json</c>: the raw
-/// Jenkins offset reached and the file length that goes with it. The file holds notes-stripped LF text, so its
-/// length is not the raw offset; both are saved together, after the bytes are flushed, by an atomic rename. On open,
-/// bytes past the saved length (a crash between the two writes) are cut off: they are fetched again, never twice.
+/// One build's console as TailHub keeps it: a spool, <c>&lt;number&gt;.log</c>, holding the console's lines masked
+/// and framed exactly as viewers got them, and beside it <c>&lt;number&gt;.state.json</c>: the raw Jenkins offset
+/// reached and the spool length that goes with it. Both are saved together, after the lines are written, by an
+/// atomic rename. On open, spool bytes past the saved length (a crash between the two writes) are cut off: they are
+/// fetched again, never twice.
 /// </summary>
 public sealed class JenkinsBuildFile : IDisposable
 {
-    private readonly FileStream _log;
-    private readonly LineRedactor _redactor;
+    private readonly SourceWriter _writer;
+    private readonly SpoolFile _spool;
+    private LineFramer _framer;
     private State _state;
-    private RedactionState _redaction = RedactionState.Start;
 
-    private JenkinsBuildFile(string directory, int number, FileStream log, State state, LineRedactor redactor)
+    private JenkinsBuildFile(string directory, int number, SpoolFile spool, State state, SourceWriter writer)
     {
-        _redactor = redactor;
         Number = number;
-        Path = LogPath(directory, number);
         StatePath = System.IO.Path.Combine(directory, $"{number}.state.json");
-        _log = log;
+        _spool = spool;
         _state = state;
+        _writer = writer;
+        _framer = writer.Framer(null);
     }
 
     public int Number { get; }
-    public string Path { get; }
+    public string Path => _spool.Path;
     private string StatePath { get; }
+
+    /// <summary>The spool, as the lines read from it name it.</summary>
+    public FileRef File => _spool.File;
 
     /// <summary>The raw log offset to ask Jenkins for next.</summary>
     public long RawOffset => _state.RawOffset;
@@ -44,64 +49,55 @@ public sealed class JenkinsBuildFile : IDisposable
     public static bool WasSeen(string directory, int number) =>
         ReadState(System.IO.Path.Combine(directory, $"{number}.state.json")) is { BuildTimestamp: not 0 };
 
+    /// <summary>The newest build whose console is kept here, if any: the one to resume after a restart.</summary>
+    public static int? Latest(string directory)
+    {
+        if (!Directory.Exists(directory)) return null;
+        int? latest = null;
+        foreach (var file in Directory.EnumerateFiles(directory, "*.state.json"))
+        {
+            var name = System.IO.Path.GetFileName(file);
+            if (int.TryParse(name.AsSpan(0, name.Length - ".state.json".Length), System.Globalization.NumberStyles.None, null, out var n) && (latest is null || n > latest))
+                latest = n;
+        }
+        return latest;
+    }
+
     public static string LogPath(string directory, int number) => System.IO.Path.Combine(directory, $"{number}.log");
 
-    /// <param name="redactor">Masks secrets before they reach the disk: the file is TailHub's copy, and secrets stay in Jenkins.</param>
-    public static JenkinsBuildFile Open(string directory, int number, LineRedactor? redactor = null)
+    /// <summary>Opens build <paramref name="number"/>'s spool, whose lines go through <paramref name="writer"/> (framed and masked there).</summary>
+    public static JenkinsBuildFile Open(string directory, int number, SourceWriter writer)
     {
         Directory.CreateDirectory(directory);
         var statePath = System.IO.Path.Combine(directory, $"{number}.state.json");
         var state = ReadState(statePath);
-        var log = new FileStream(LogPath(directory, number), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        var spool = SpoolFile.Open(LogPath(directory, number), state?.FileLength ?? 0);
         // Only the saved length is backed by a saved offset; anything else is fetched again from where the offset says.
-        if (state is null || log.Length < state.FileLength) state = new State(0, 0, false, state?.BuildTimestamp ?? 0);
-        if (log.Length != state.FileLength) log.SetLength(state.FileLength);
-        log.Seek(0, SeekOrigin.End);
-        var file = new JenkinsBuildFile(directory, number, log, state, redactor ?? LineRedactor.None);
+        if (state is null || spool.Length < state.FileLength)
+        {
+            state = new State(0, 0, false, state?.BuildTimestamp ?? 0);
+            spool.Clear();
+        }
+        var file = new JenkinsBuildFile(directory, number, spool, state, writer);
         file.SaveState();
         return file;
     }
 
-    /// <summary>Appends console bytes and records the raw offset they bring the file to.</summary>
-    /// <remarks>
-    /// Secrets are masked line by line on the way to disk. A chunk ends on a line boundary (Jenkins sends complete
-    /// lines while a build runs; the last line of a finished build is whole), so no secret is split between two
-    /// chunks. The raw offset and the file's length are kept apart, so a masked line changing length does not
-    /// disturb resuming.
-    /// </remarks>
+    /// <summary>
+    /// Frames console bytes into lines (masked before they reach the disk: secrets stay in Jenkins), writes them to
+    /// the spool and adds them to the writer, then records the raw offset they bring the build to. A finished
+    /// console's last line is complete even without a newline.
+    /// </summary>
     public void Append(ReadOnlySpan<byte> console, long nextRawOffset, bool complete)
     {
-        var written = 0L;
-        if (console.Length > 0)
-        {
-            var masked = _redactor.Enabled ? Mask(console) : console.ToArray();
-            _log.Write(masked);
-            _log.Flush(flushToDisk: true);
-            written = masked.Length;
-        }
-        _state = _state with { RawOffset = nextRawOffset, FileLength = _state.FileLength + written, Complete = complete };
+        if (console.Length > 0) _writer.Spool(_framer, console, _spool);
+        if (complete) _writer.FlushPartial(_framer, _spool);
+        _state = _state with { RawOffset = nextRawOffset, FileLength = _spool.Length, Complete = complete };
         SaveState();
     }
 
-    private byte[] Mask(ReadOnlySpan<byte> console)
-    {
-        var output = new MemoryStream(console.Length);
-        while (!console.IsEmpty)
-        {
-            var newline = console.IndexOf((byte)'\n');
-            var line = newline < 0 ? console : console[..newline];
-            var terminator = newline < 0 ? 0 : 1;
-            if (!line.IsEmpty && line[^1] == (byte)'\r')
-            {
-                line = line[..^1];
-                terminator++;
-            }
-            output.Write(_redactor.Redact(line.ToArray(), ref _redaction));
-            output.Write(console.Slice(line.Length, terminator));
-            console = console[(line.Length + terminator)..];
-        }
-        return output.ToArray();
-    }
+    /// <summary>Hands over the spool's lines that never got sequence numbers (written just before TailHub stopped).</summary>
+    public ValueTask RecoverAsync(CancellationToken cancellationToken) => _writer.RecoverAsync(_spool, cancellationToken);
 
     /// <summary>
     /// Records which build this is (its start time). Returns false when the file held another build under the same
@@ -117,11 +113,13 @@ public sealed class JenkinsBuildFile : IDisposable
         return !replaced;
     }
 
-    /// <summary>The log was replaced (Jenkins restarted at 0): start the file over, which the tailer sees as a truncation.</summary>
+    /// <summary>The log was replaced (Jenkins restarted at 0): start the spool over; what was read from it is gone.</summary>
     public void Reset()
     {
-        _log.SetLength(0);
-        _log.Seek(0, SeekOrigin.Begin);
+        _spool.Clear();
+        _writer.Forget(_spool.File);
+        _framer = _writer.Framer(null);
+        _writer.Notice(NoticeKind.Truncated, _spool.Path, $"build #{Number}'s log was replaced; reading it from its start", _spool.File.Identity);
         _state = _state with { RawOffset = 0, FileLength = 0, Complete = false };
         SaveState();
     }
@@ -132,23 +130,23 @@ public sealed class JenkinsBuildFile : IDisposable
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             JsonSerializer.Serialize(stream, _state);
-            stream.Flush(flushToDisk: true);
         }
-        File.Move(temp, StatePath, overwrite: true);
+        System.IO.File.Move(temp, StatePath, overwrite: true);
     }
 
     private static State? ReadState(string path)
     {
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = System.IO.File.OpenRead(path);
             return JsonSerializer.Deserialize<State>(stream);
         }
         catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
         catch (JsonException) { return null; }
     }
 
-    public void Dispose() => _log.Dispose();
+    public void Dispose() => _spool.Dispose();
 
     private sealed record State(
         [property: JsonPropertyName("rawOffset")] long RawOffset,

@@ -1,33 +1,27 @@
 using System.Globalization;
 using System.Threading.Channels;
-using TailHub.Configuration;
-using TailHub.Pipeline.Redaction;
+using TailHub.Pipeline;
 
 namespace TailHub.Sources.Jenkins;
 
 /// <summary>
-/// Follows a Jenkins job's builds into local files: resolves which build, follows its console with
-/// <see cref="ProgressiveTextStep"/> into a <see cref="JenkinsBuildFile"/>, points <c>current.log</c> (which the
-/// source's FileTailer follows) at it, and, in follow mode, moves on to the job's next build when it ends. A build
-/// queued through <see cref="TriggerAsync"/> interrupts whatever it was doing and is followed as soon as its queue
-/// item names it. Build state goes to <see cref="Status"/> and, as notices, into the source's channel.
+/// A <c>jenkins</c> source: resolves which build to follow, follows its console with <see cref="ProgressiveTextStep"/>
+/// into that build's spool (<see cref="JenkinsBuildFile"/>), whose lines go straight into the source's writer, and, in
+/// follow mode, moves on to the job's next build when it ends. A build queued through <see cref="TriggerAsync"/>
+/// interrupts whatever it was doing and is followed as soon as its queue item names it. Build state goes to
+/// <see cref="Build"/> and, as notices, through the same writer as the lines, so they arrive in order with them.
 /// </summary>
-public sealed class JenkinsSource : IDisposable
+public sealed class JenkinsSource : ISource, ITriggersBuilds, IDisposable
 {
     // A response holding this many line terminators was cut short by Jenkins (LargeText.MAX_LINES_READ): more is waiting.
     private const int MaxLinesPerResponse = 10_000;
     // After this many polls with nothing new, the build API is asked whether the build is over (a missing log never ends).
     private const int EmptyPollsBeforeBuildCheck = 3;
-    private static readonly TimeSpan TailerCatchUpLimit = TimeSpan.FromSeconds(2);
 
-    private readonly string _name;
-    private readonly LineRedactor _redactor;
     private readonly string _job;
     private readonly JenkinsBuildRef _configured;
     private readonly bool _follow;
     private readonly TimeSpan _poll;
-    private readonly ChannelWriter<SourceRecord[]> _hub;
-    private readonly Func<long, bool> _tailerHasRead;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly JenkinsClient _client;
@@ -36,19 +30,16 @@ public sealed class JenkinsSource : IDisposable
     private readonly Lock _gate = new();
     private CancellationTokenSource? _activity;
     private CancellationToken _stopping;
+    private SourceWriter? _writer;
     private int? _lastFollowed;
     private bool _saidFault;
 
-    /// <param name="tailerHasRead">Whether the source's tailer has read <c>current.log</c> up to a length, so a new build's marker comes after the old build's lines.</param>
+    /// <param name="directory">Where this source's build spools live.</param>
     /// <param name="network">The HTTP handler to Jenkins; tests may pass their own.</param>
-    public JenkinsSource(SourceOptions options, string directory, ChannelWriter<SourceRecord[]> hub, Func<long, bool> tailerHasRead,
-        TimeProvider time, ILoggerFactory loggers, HttpMessageHandler? network = null, LineRedactor? redactor = null)
+    public JenkinsSource(JenkinsSourceOptions options, string directory, TimeProvider time, ILoggerFactory loggers, HttpMessageHandler? network = null)
     {
-        _name = options.Name;
-        _redactor = redactor ?? LineRedactor.None;
+        Name = options.Name;
         Directory = directory;
-        _hub = hub;
-        _tailerHasRead = tailerHasRead;
         _time = time;
         _logger = loggers.CreateLogger<JenkinsSource>();
         _follow = options.Follow;
@@ -57,14 +48,29 @@ public sealed class JenkinsSource : IDisposable
         _job = job.FullName;
         JenkinsBuildRef.TryParse(options.Build, out _configured);
         var token = string.IsNullOrEmpty(options.TokenEnv) ? null : Environment.GetEnvironmentVariable(options.TokenEnv);
-        var http = JenkinsHttp.CreateClient(_name, _poll, options.RequestTimeout, time, _logger, network);
-        _client = new JenkinsClient(_name, new Uri(options.Url!), job, options.User, token, http, _logger);
-        _queue = new QueueTracker(_client, _poll, time, _logger, _name);
+        var http = JenkinsHttp.CreateClient(Name, _poll, options.RequestTimeout, time, _logger, network);
+        _client = new JenkinsClient(Name, new Uri(options.Url!), job, options.User, token, http, _logger);
+        _queue = new QueueTracker(_client, _poll, time, _logger, Name);
     }
 
-    /// <summary>Where this source's build files and <c>current.log</c> live.</summary>
+    public string Name { get; }
+    public string Kind => "jenkins";
+    public string Target => _client.JobUrl;
+    public SourceCounters Counters { get; } = new();
+
+    /// <summary>The source's state, from its build's: a build it cannot see is an error, one not there yet is waited for.</summary>
+    public SourceStatus Status => Build.State switch
+    {
+        "error" => new SourceStatus(SourceState.Error, [], Build.Message),
+        "starting" or "waiting" => new SourceStatus(SourceState.Waiting, [], Build.Message),
+        _ => new SourceStatus(SourceState.Following, [], Build.Message),
+    };
+
+    /// <summary>Where this source's build spools live.</summary>
     public string Directory { get; }
-    public JenkinsBuildStatus Status { get; private set; } = JenkinsBuildStatus.Starting;
+
+    /// <summary>The build being followed, or what the source waits for.</summary>
+    public JenkinsBuildStatus Build { get; private set; } = JenkinsBuildStatus.Starting;
 
     private abstract record Plan;
     private sealed record ResolveLastBuild : Plan;
@@ -88,13 +94,14 @@ public sealed class JenkinsSource : IDisposable
             _triggers.Writer.TryWrite(trigger);
             _activity?.Cancel();
         }
-        _logger.LogInformation("Source {Source}: queued a build of {Job} as queue item {QueueId}", _name, _job, queueId);
+        _logger.LogInformation("Source {Source}: queued a build of {Job} as queue item {QueueId}", Name, _job, queueId);
         return trigger;
     }
 
-    public async Task RunAsync(CancellationToken stoppingToken)
+    public async Task RunAsync(SourceWriter writer, CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
+        _writer = writer;
         System.IO.Directory.CreateDirectory(Directory);
         Plan plan = Initial();
         try
@@ -117,25 +124,25 @@ public sealed class JenkinsSource : IDisposable
                 catch (JenkinsAuthException e)
                 {
                     // Asking again with the same credentials will not help: stop until a trigger or a restart.
-                    SetStatus(Status with { State = "error", Message = e.Message });
+                    SetStatus(Build with { State = "error", Message = e.Message });
                     await SayAsync(NoticeKind.Error, _client.JobUrl, e.Message, stoppingToken);
-                    _logger.LogError("Source {Source}: {Error}; no more requests until a build is triggered or TailHub restarts", _name, e.Message);
+                    _logger.LogError("Source {Source}: {Error}; no more requests until a build is triggered or TailHub restarts", Name, e.Message);
                     plan = new Idle();
                 }
                 catch (Exception e) when (e is JenkinsException || JenkinsFaults.IsTransient(e, stoppingToken))
                 {
                     var message = $"Jenkins is unavailable ({e.Message}); retrying";
-                    SetStatus(Status with { Message = message });
+                    SetStatus(Build with { Message = message });
                     if (!_saidFault) await SayAsync(NoticeKind.Error, _client.JobUrl, message, stoppingToken);
                     _saidFault = true;
-                    _logger.LogWarning("Source {Source}: {Error}", _name, message);
+                    _logger.LogWarning("Source {Source}: {Error}", Name, message);
                     await DelayAsync(activity.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // A bug or a surprise from the file system must not end the source: say so, wait, try again.
-                    SetStatus(Status with { State = "error", Message = $"unexpected failure: {e.Message}" });
-                    _logger.LogError(e, "Source {Source}: unexpected failure; retrying", _name);
+                    SetStatus(Build with { State = "error", Message = $"unexpected failure: {e.Message}" });
+                    _logger.LogError(e, "Source {Source}: unexpected failure; retrying", Name);
                     await DelayAsync(activity.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
                 finally
@@ -155,7 +162,7 @@ public sealed class JenkinsSource : IDisposable
 
     private Plan Initial()
     {
-        var resumed = JenkinsCurrentBuild.Read(Directory);
+        var resumed = JenkinsBuildFile.Latest(Directory);
         if (_configured.Number is { } configured)
             return resumed is { } r && r > configured && _follow ? new FollowBuild(r) : new FollowBuild(configured);
         if (resumed is { } last && (_follow || !JenkinsBuildFile.IsComplete(Directory, last))) return new FollowBuild(last);
@@ -193,9 +200,9 @@ public sealed class JenkinsSource : IDisposable
                 if (next is { } n) return new FollowBuild(n);
                 // The finished build stays what /api/sources shows until the next one starts.
                 var waiting = $"waiting for the build after #{number}";
-                if (Status.Message != waiting)
+                if (Build.Message != waiting)
                 {
-                    SetStatus(Status with { Message = waiting });
+                    SetStatus(Build with { Message = waiting });
                     await SayAsync(NoticeKind.Waiting, _client.JobUrl, waiting, cancellationToken);
                 }
                 await DelayAsync(cancellationToken);
@@ -235,10 +242,13 @@ public sealed class JenkinsSource : IDisposable
             }
         }
 
-        using var file = JenkinsBuildFile.Open(Directory, number, _redactor);
+        using var file = JenkinsBuildFile.Open(Directory, number, Writer);
+        // Lines spooled before a restart that never got their numbers get them now, before anything new.
+        await file.RecoverAsync(_stopping);
         if (!file.Identify(info.Timestamp))
             await SayAsync(NoticeKind.Build, url, $"build #{number} is another build than the one saved under that number; fetching its console anew", cancellationToken);
-        await MakeCurrentAsync(number, url, cancellationToken);
+        if (_lastFollowed != number)
+            await SayAsync(NoticeKind.Build, url, $"following build #{number} of {_job}", cancellationToken);
         _lastFollowed = number;
         SetStatus(new JenkinsBuildStatus(info.Completed ? "finished" : "running", number, info.Completed ? info.Result : null, info.QueueId, url, null));
         if (file.Complete) return await FinishedAsync(number, info, cancellationToken);
@@ -264,6 +274,8 @@ public sealed class JenkinsSource : IDisposable
                 await SayAsync(NoticeKind.Build, url, $"the log of build #{number} was replaced in Jenkins; reading it from its start", cancellationToken);
             }
             file.Append(step.Console, step.Next, step.Complete);
+            Counters.AddBytes(step.Console.Length);
+            await FlushAsync();
             if (step.Complete) return await FinishedAsync(number, null, cancellationToken);
 
             emptyPolls = step.Console.Length == 0 && step.Next == before ? emptyPolls + 1 : 0;
@@ -271,6 +283,7 @@ public sealed class JenkinsSource : IDisposable
             {
                 // Jenkins reports more data forever when the log file is missing; the build API says it is over.
                 file.Append([], file.RawOffset, complete: true);
+                await FlushAsync();
                 return await FinishedAsync(number, null, cancellationToken);
             }
             if (emptyPolls >= EmptyPollsBeforeBuildCheck && emptyPolls % EmptyPollsBeforeBuildCheck == 0)
@@ -300,28 +313,9 @@ public sealed class JenkinsSource : IDisposable
         return BuildEnd.Finished;
     }
 
-    /// <summary>Points <c>current.log</c> at this build, once the tailer has read the previous build's file to its end.</summary>
-    private async Task MakeCurrentAsync(int number, string url, CancellationToken cancellationToken)
-    {
-        var current = JenkinsCurrentBuild.Read(Directory);
-        if (current != number)
-        {
-            if (current is { } previous && File.Exists(JenkinsBuildFile.LogPath(Directory, previous)))
-            {
-                var length = new FileInfo(JenkinsBuildFile.LogPath(Directory, previous)).Length;
-                var deadline = _time.GetUtcNow() + TailerCatchUpLimit;
-                while (!_tailerHasRead(length) && _time.GetUtcNow() < deadline)
-                    await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
-            }
-            JenkinsCurrentBuild.Point(Directory, number);
-        }
-        if (_lastFollowed != number)
-            await SayAsync(NoticeKind.Build, url, $"following build #{number} of {_job}", cancellationToken);
-    }
-
     private async Task WaitingAsync(int? number, string message, CancellationToken cancellationToken)
     {
-        if (Status.State != "waiting" || Status.Message != message)
+        if (Build.State != "waiting" || Build.Message != message)
         {
             SetStatus(new JenkinsBuildStatus("waiting", number, null, null, number is { } n ? BuildUrl(n) : _client.JobUrl, message));
             await SayAsync(NoticeKind.Waiting, _client.JobUrl, message, cancellationToken);
@@ -350,13 +344,27 @@ public sealed class JenkinsSource : IDisposable
 
     private void SetStatus(JenkinsBuildStatus status)
     {
-        if (status == Status) return;
-        Status = status;
-        _logger.LogInformation("Source {Source}: build {Number} {State} {Result} {Message}", _name, status.Number, status.State, status.Result, status.Message);
+        if (status == Build) return;
+        Build = status;
+        _logger.LogInformation("Source {Source}: build {Number} {State} {Result} {Message}", Name, status.Number, status.State, status.Result, status.Message);
     }
 
-    private async Task SayAsync(NoticeKind kind, string path, string message, CancellationToken cancellationToken) =>
-        await _hub.WriteAsync([new SourceNotice(kind, path, message, _time.GetUtcNow().ToUnixTimeMilliseconds())], cancellationToken);
+    private SourceWriter Writer => _writer ?? throw new InvalidOperationException("The source is not running.");
+
+    /// <summary>Hands the lines and notices added so far to the hub. Only stopping TailHub interrupts it, never a trigger.</summary>
+    private async Task FlushAsync()
+    {
+        var (first, last) = await Writer.FlushAsync(_stopping);
+        if (last >= first) Counters.AddLines(last - first + 1);
+    }
+
+    private async Task SayAsync(NoticeKind kind, string path, string message, CancellationToken cancellationToken)
+    {
+        Writer.Notice(kind, path, message);
+        var pendingLines = Writer.PendingLines;
+        await Writer.FlushAsync(_stopping);
+        if (pendingLines > 0) Counters.AddLines(pendingLines);
+    }
 
     public void Dispose() => _client.Dispose();
 }

@@ -9,7 +9,7 @@ public static class JenkinsSourceValidation
     public static readonly TimeSpan MinPollInterval = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan MaxPollInterval = TimeSpan.FromMinutes(10);
 
-    public static IEnumerable<string> Errors(SourceOptions source)
+    public static IEnumerable<string> Errors(JenkinsSourceOptions source)
     {
         if (!Uri.TryCreate(source.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             yield return "Url must be an absolute http or https URL of the Jenkins root.";

@@ -1,3 +1,4 @@
+using TailHub.Pipeline;
 using System.Text;
 using TailHub.Sources;
 using TailHub.Sources.Jenkins;
@@ -66,8 +67,8 @@ public sealed class BuildLifecycleTests
         await harness.UntilFinishedAsync(2);
 
         Assert.Equal(second.ConsoleText(), harness.BuildFile(2));
-        Assert.Equal(2, JenkinsCurrentBuild.Read(harness.Source.Directory));
-        Assert.Equal("FAILURE", harness.Source.Status.Result);
+        Assert.Equal(2, JenkinsBuildFile.Latest(harness.Source.Directory));
+        Assert.Equal("FAILURE", harness.Source.Build.Result);
         Assert.Contains(harness.Notices(), n => n.Kind == NoticeKind.Build && n.Message.Contains("following build #2", StringComparison.Ordinal));
     }
 
@@ -84,7 +85,7 @@ public sealed class BuildLifecycleTests
         // An observation window: a source that moved on would ask for build #2 within a few polls.
         await Task.Delay(JenkinsSourceHarness.Poll * 10);
 
-        Assert.Equal(1, JenkinsCurrentBuild.Read(harness.Source.Directory));
+        Assert.Equal(1, JenkinsBuildFile.Latest(harness.Source.Directory));
         Assert.DoesNotContain(jenkins.Requests, r => r.Contains("/2/", StringComparison.Ordinal));
     }
 
@@ -95,7 +96,7 @@ public sealed class BuildLifecycleTests
         var job = jenkins.AddJob("app");
         jenkins.StartBuild(job).Script(["one\n"]);
         await using var harness = new JenkinsSourceHarness(jenkins, job.FullName, configure: o => o.Build = "2").Start();
-        await Eventually.Async(() => harness.Source.Status.State == "waiting", "the source to wait for build #2");
+        await Eventually.Async(() => harness.Source.Build.State == "waiting", "the source to wait for build #2");
 
         var build = jenkins.StartBuild(job).Script(["two\n"]);
         await harness.UntilFinishedAsync(2);
@@ -126,12 +127,12 @@ public sealed class BuildLifecycleTests
         var build = jenkins.StartBuild(job);
         build.Append("running\n");
         await using var harness = new JenkinsSourceHarness(jenkins, job.FullName).Start();
-        await Eventually.Async(() => harness.Source.Status.State == "running", "the build to be followed");
+        await Eventually.Async(() => harness.Source.Build.State == "running", "the build to be followed");
 
         job.Delete(1);
 
-        await Eventually.Async(() => harness.Source.Status.State == "deleted", "a deleted state");
-        Assert.Equal(1, harness.Source.Status.Number);
+        await Eventually.Async(() => harness.Source.Build.State == "deleted", "a deleted state");
+        Assert.Equal(1, harness.Source.Build.Number);
     }
 
     [Fact]
@@ -145,15 +146,15 @@ public sealed class BuildLifecycleTests
         Environment.SetEnvironmentVariable(tokenEnv, "wrong-token-4711");
         await using var harness = new JenkinsSourceHarness(jenkins, job.FullName, configure: o => { o.User = "ci-bot"; o.TokenEnv = tokenEnv; }).Start();
 
-        await Eventually.Async(() => harness.Source.Status.State == "error", "an error state");
+        await Eventually.Async(() => harness.Source.Build.State == "error", "an error state");
         var requests = jenkins.Requests.Count;
         // An observation window, not a signal: ten poll intervals in which a hammering source would ask again.
         await Task.Delay(JenkinsSourceHarness.Poll * 10);
 
         Assert.Equal(requests, jenkins.Requests.Count);
-        Assert.Contains("401", harness.Source.Status.Message);
+        Assert.Contains("401", harness.Source.Build.Message);
         Assert.DoesNotContain(harness.LogMessages, m => m.Contains("wrong-token-4711", StringComparison.Ordinal));
-        Assert.DoesNotContain("wrong-token-4711", harness.Source.Status.ToString());
+        Assert.DoesNotContain("wrong-token-4711", harness.Source.Build.ToString());
     }
 
     [Fact]
@@ -165,10 +166,10 @@ public sealed class BuildLifecycleTests
         jenkins.StartBuild(job).Append("work\n");
         await using var harness = new JenkinsSourceHarness(jenkins, job.FullName).Start();
 
-        await Eventually.Async(() => harness.Source.Status.State == "error", "an error state");
+        await Eventually.Async(() => harness.Source.Build.State == "error", "an error state");
 
-        Assert.Contains("anonymous", harness.Source.Status.Message);
-        Assert.Contains("hudson.model.Hudson.Read", harness.Source.Status.Message);
+        Assert.Contains("anonymous", harness.Source.Build.Message);
+        Assert.Contains("hudson.model.Hudson.Read", harness.Source.Build.Message);
     }
 
     [Fact]

@@ -133,7 +133,7 @@ public sealed class ConsoleFollowingTests
         await harness.UntilFinishedAsync(1);
 
         Assert.Equal(build.ConsoleText(), harness.BuildFile(1));
-        Assert.Equal("UNSTABLE", harness.Source.Status.Result);
+        Assert.Equal("UNSTABLE", harness.Source.Build.Result);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class ConsoleFollowingTests
 
         await harness.UntilFinishedAsync(1);
 
-        Assert.Equal("ABORTED", harness.Source.Status.Result);
+        Assert.Equal("ABORTED", harness.Source.Build.Result);
         Assert.Empty(harness.BuildFile(1));
     }
 }

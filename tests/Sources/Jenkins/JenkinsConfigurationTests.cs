@@ -5,7 +5,7 @@ namespace TailHub.Tests.Sources.Jenkins;
 
 public sealed class JenkinsConfigurationTests
 {
-    private static SourceOptions Valid() => new()
+    private static JenkinsSourceOptions Valid() => new()
     {
         Name = "ci", Type = "jenkins", Url = "https://jenkins.example.com", Job = "team/service/main", Build = "lastBuild",
     };
@@ -35,7 +35,7 @@ public sealed class JenkinsConfigurationTests
     public void A_bad_jenkins_setting_is_an_error(string field, string value)
     {
         var source = Valid();
-        typeof(SourceOptions).GetProperty(field)!.SetValue(source, value);
+        typeof(JenkinsSourceOptions).GetProperty(field)!.SetValue(source, value);
 
         Assert.NotEmpty(JenkinsSourceValidation.Errors(source));
     }

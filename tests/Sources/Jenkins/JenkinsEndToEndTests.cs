@@ -57,7 +57,7 @@ public sealed class JenkinsEndToEndTests
         var build = jenkins.StartBuild(job);
         build.Append("one\ntwo\npar");
         using var data = new TempFolder();
-        var buildFile = Path.Combine(data.Path, "jenkins", "ci", "1.log");
+        var buildFile = Path.Combine(data.Path, "sources", "ci", "builds", "1.log");
         await using (var first = await StartTailHubAsync(jenkins, job.FullName, dataDirectory: data.Path))
         {
             await Eventually.Async(() => File.Exists(buildFile) && new FileInfo(buildFile).Length == 8, "the complete lines on disk");

@@ -1,3 +1,4 @@
+using TailHub.Pipeline;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -23,12 +24,12 @@ public sealed class JenkinsSourceHarness : IAsyncDisposable
     private readonly bool _ownsFolder;
     private Task _run = Task.CompletedTask;
 
-    public JenkinsSourceHarness(FakeJenkins jenkins, string job, TempFolder? folder = null, Action<SourceOptions>? configure = null,
+    public JenkinsSourceHarness(FakeJenkins jenkins, string job, TempFolder? folder = null, Action<JenkinsSourceOptions>? configure = null,
         TailHub.Pipeline.Redaction.LineRedactor? redactor = null)
     {
         _ownsFolder = folder is null;
         Folder = folder ?? new TempFolder();
-        Options = new SourceOptions
+        Options = new JenkinsSourceOptions
         {
             Name = "ci",
             Type = "jenkins",
@@ -38,17 +39,19 @@ public sealed class JenkinsSourceHarness : IAsyncDisposable
             RequestTimeout = TimeSpan.FromSeconds(5),
         };
         configure?.Invoke(Options);
-        Source = new JenkinsSource(Options, Folder.PathOf("jenkins-ci"), _hub.Writer, _ => true, TimeProvider.System, _loggers, redactor: redactor);
+        Writer = new SourceWriter(Options.Name, _hub.Writer, 0, 64 * 1024, redactor ?? TailHub.Pipeline.Redaction.LineRedactor.None, TimeProvider.System, () => false);
+        Source = new JenkinsSource(Options, Folder.PathOf("jenkins-ci"), TimeProvider.System, _loggers);
     }
 
     public TempFolder Folder { get; }
-    public SourceOptions Options { get; }
+    public JenkinsSourceOptions Options { get; }
+    public SourceWriter Writer { get; }
     public JenkinsSource Source { get; }
     public IReadOnlyCollection<string> LogMessages => _loggers.Messages;
 
     public JenkinsSourceHarness Start()
     {
-        _run = Task.Run(() => Source.RunAsync(_stop.Token));
+        _run = Task.Run(() => Source.RunAsync(Writer, _stop.Token));
         return this;
     }
 
@@ -61,18 +64,21 @@ public sealed class JenkinsSourceHarness : IAsyncDisposable
 
     public byte[] BuildFile(int number) => File.ReadAllBytes(JenkinsBuildFile.LogPath(Source.Directory, number));
 
-    public List<SourceNotice> Notices()
+    /// <summary>Everything the source wrote so far, in order: build notices and console lines.</summary>
+    public List<SourceRecord> Records()
     {
-        var notices = new List<SourceNotice>();
-        while (_hub.Reader.TryRead(out var chunk)) Received.AddRange(chunk.OfType<SourceNotice>());
-        notices.AddRange(Received);
-        return notices;
+        while (_hub.Reader.TryRead(out var chunk)) Received.AddRange(chunk);
+        return [.. Received];
     }
 
-    private List<SourceNotice> Received { get; } = [];
+    public List<SourceNotice> Notices() => Records().OfType<SourceNotice>().ToList();
+
+    public List<string> Lines() => Records().OfType<LogLine>().Select(l => l.Text).ToList();
+
+    private List<SourceRecord> Received { get; } = [];
 
     public Task UntilFinishedAsync(int number) =>
-        Eventually.Async(() => Source.Status is { State: "finished" } s && s.Number == number, $"build #{number} to be finished (now {Source.Status}; log: {string.Join(" | ", LogMessages.TakeLast(5))})");
+        Eventually.Async(() => Source.Build is { State: "finished" } s && s.Number == number, $"build #{number} to be finished (now {Source.Build}; log: {string.Join(" | ", LogMessages.TakeLast(5))})");
 
     public async ValueTask DisposeAsync()
     {

@@ -98,8 +98,8 @@ public sealed class TriggerTests
         jenkins.CancelQueued(trigger.QueueId);
 
         Assert.True((await trigger.Outcome.WaitAsync(TimeSpan.FromSeconds(10))).Cancelled);
-        await Eventually.Async(() => harness.Source.Status.State == "cancelled", "a cancelled state");
-        Assert.Equal(trigger.QueueId, harness.Source.Status.QueueId);
+        await Eventually.Async(() => harness.Source.Build.State == "cancelled", "a cancelled state");
+        Assert.Equal(trigger.QueueId, harness.Source.Build.QueueId);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Unicode;
 
-namespace TailHub.Sources;
+namespace TailHub.Pipeline;
 
 /// <summary>A complete line: its text as valid UTF-8 (no terminator) and the byte range it covered in the file.</summary>
 public readonly record struct SplitLine(byte[] Utf8, long Start, long End);

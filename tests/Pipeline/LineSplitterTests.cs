@@ -1,7 +1,8 @@
+using TailHub.Pipeline;
 using System.Text;
 using TailHub.Sources;
 
-namespace TailHub.Tests.Sources;
+namespace TailHub.Tests.Pipeline;
 
 public sealed class LineSplitterTests
 {

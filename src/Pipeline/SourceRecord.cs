@@ -1,9 +1,14 @@
 using System.Text;
+using TailHub.Sources;
 
-namespace TailHub.Sources;
+namespace TailHub.Pipeline;
 
-/// <summary>A file as TailHub saw it: the path it was opened by and its identity.</summary>
-public sealed record FileRef(string Path, FileIdentity Identity);
+/// <summary>
+/// A file lines can be read back from: the path it was opened by and its identity. <see cref="Spooled"/> files are
+/// TailHub's own (a push source's spool, a run's output): their lines were masked before they were written, so
+/// reading them back does not mask again. Tailed files hold the original bytes and are masked on every read.
+/// </summary>
+public sealed record FileRef(string Path, FileIdentity Identity, bool Spooled = false);
 
 /// <summary>
 /// Something a source emits, in order: a line or a notice. The pipeline gives each record its sequence number,
@@ -24,13 +29,16 @@ public abstract class SourceRecord(long timestampMs)
     public long TimestampMs { get; } = timestampMs;
 }
 
-/// <summary>One line of a file, as valid UTF-8 without its terminator.</summary>
-public sealed class LogLine(byte[] utf8, FileRef file, long start, long end, long timestampMs) : SourceRecord(timestampMs)
+/// <summary>
+/// One line, as valid UTF-8 without its terminator, masked. Where it can be read back from (a tailed file, a spool)
+/// is kept with it; a line that exists nowhere else (a mirror of another TailHub) has no <see cref="File"/>.
+/// </summary>
+public sealed class LogLine(byte[] utf8, FileRef? file, long start, long end, long timestampMs) : SourceRecord(timestampMs)
 {
     private string? _text;
 
     public byte[] Utf8 { get; } = utf8;
-    public FileRef File { get; } = file;
+    public FileRef? File { get; } = file;
 
     /// <summary>Byte range of the line in <see cref="File"/>, terminator included.</summary>
     public long Start { get; } = start;
@@ -41,6 +49,9 @@ public sealed class LogLine(byte[] utf8, FileRef file, long start, long end, lon
 
     /// <summary>When it was read, on the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>), for delivery latency; 0 for lines read back from disk.</summary>
     public long ReadTimestamp { get; init; }
+
+    /// <summary>The severity the line states, where known (a pushed line's <c>level</c>).</summary>
+    public LineLevel Level { get; init; }
 
     /// <summary>Decoded once, on first use, and shared by every viewer that needs a string (grep).</summary>
     public string Text => _text ??= Encoding.UTF8.GetString(Utf8);

@@ -58,18 +58,16 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                     AddLines(line.Seq, line.TimestampMs, file, line.Start, line.End, line.RedactionBefore);
                     break;
                 case LogLine line:
+                    ForgetLastFile();
                     Append(new JournalEntry(line.Seq, line.TimestampMs, null, 0, null));
-                    _lastFile = null;
-                    _lastEnd = -1;
                     break;
                 case LineRun run:
                     AddLines(run.Seq, run.TimestampMs, run.File, run.Start, run.End, RedactionState.Start);
                     break;
                 case SourceNotice notice:
                     if (notice.Kind == NoticeKind.Truncated && notice.Identity is { } id) _truncatedBefore[id] = notice.Seq;
+                    ForgetLastFile();
                     Append(new JournalEntry(notice.Seq, notice.TimestampMs, null, 0, notice));
-                    _lastFile = null;
-                    _lastEnd = -1;
                     break;
             }
         }
@@ -87,6 +85,14 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
         Append(new JournalEntry(firstSeq, timestampMs, file, start, null, before));
         _lastFile = file;
         _lastEnd = end;
+    }
+
+    /// <summary>A notice ends the current segment; where its file got to is kept for a restart.</summary>
+    private void ForgetLastFile()
+    {
+        if (_lastFile is { } last) Remember(last, _lastEnd);
+        _lastFile = null;
+        _lastEnd = -1;
     }
 
     private void Remember(FileRef file, long end)

@@ -31,7 +31,8 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
 
     private readonly LineRedactor _redactor = redactor ?? LineRedactor.None;
 
-    private readonly LinkedList<JournalEntry> _entries = new();
+    // Oldest first; trimmed from the front. Sequence numbers only grow, so a range is found by binary search.
+    private readonly EntryWindow _entries = new();
     private readonly Dictionary<FileIdentity, long> _truncatedBefore = [];
     private readonly Dictionary<FileIdentity, FilePosition> _positions = [];
     private readonly Lock _lock = new();
@@ -77,7 +78,7 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     private void AddLines(long firstSeq, long timestampMs, FileRef file, long start, long end, RedactionState before)
     {
         if (!ReferenceEquals(file, _lastFile) && _lastFile is { } previous) Remember(previous, _lastEnd);
-        if (ReferenceEquals(file, _lastFile) && start == _lastEnd && _entries.Last?.Value is { Notice: null, File: not null } last && end - last.Start <= MaxSegmentBytes)
+        if (ReferenceEquals(file, _lastFile) && start == _lastEnd && _entries.Last is { Notice: null, File: not null } last && end - last.Start <= MaxSegmentBytes)
         {
             _lastEnd = end;
             return;
@@ -104,9 +105,9 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
 
     private void Append(JournalEntry entry)
     {
-        _entries.AddLast(entry);
+        _entries.Add(entry);
         persist?.Invoke(entry);
-        while (_entries.Count > _maxEntries) _entries.RemoveFirst();
+        _entries.TrimTo(_maxEntries);
     }
 
     /// <summary>Puts back what was persisted (<see cref="State.SourceStateStore"/>), before the first record is added.</summary>
@@ -116,9 +117,9 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
         {
             foreach (var entry in entries)
             {
-                _entries.AddLast(entry);
+                _entries.Add(entry);
                 if (entry.Notice is { Kind: NoticeKind.Truncated, Identity: { } id }) _truncatedBefore[id] = entry.FirstSeq;
-                while (_entries.Count > _maxEntries) _entries.RemoveFirst();
+                _entries.TrimTo(_maxEntries);
             }
             foreach (var position in positions) _positions[position.File.Identity] = position;
             _lastSeq = lastSeq;
@@ -143,7 +144,7 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     /// <summary>The entries held, oldest first (for compacting the log).</summary>
     public IReadOnlyList<JournalEntry> Entries()
     {
-        lock (_lock) return [.. _entries];
+        lock (_lock) return _entries.ToList();
     }
 
     public List<SourceRecord> Replay(long fromSeq, long toSeq, long nowMs)
@@ -155,15 +156,15 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
         lock (_lock)
         {
             segments = [];
-            var node = _entries.First;
-            while (node is not null)
+            for (var i = _entries.IndexOf(fromSeq); i < _entries.Count; i++)
             {
-                var last = node.Next?.Value.FirstSeq - 1 ?? _lastSeq;
-                if (last >= fromSeq && node.Value.FirstSeq <= toSeq) segments.Add((node.Value, last));
-                node = node.Next;
+                var entry = _entries[i];
+                if (entry.FirstSeq > toSeq) break;
+                var last = i + 1 < _entries.Count ? _entries[i + 1].FirstSeq - 1 : _lastSeq;
+                if (last >= fromSeq) segments.Add((entry, last));
             }
             truncated = new Dictionary<FileIdentity, long>(_truncatedBefore);
-            var oldest = _entries.First?.Value.FirstSeq ?? _lastSeq + 1;
+            var oldest = _entries.Count > 0 ? _entries[0].FirstSeq : _lastSeq + 1;
             if (fromSeq < oldest) output.Add(new SequenceGap(fromSeq, Math.Min(toSeq, oldest - 1), GapReason.Expired, nowMs));
         }
 
@@ -236,6 +237,50 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
             return from - 1;
         }
     }
+}
+
+/// <summary>The journal's entries, oldest first, trimmed from the front without moving the rest every time.</summary>
+internal sealed class EntryWindow
+{
+    private readonly List<JournalEntry> _items = [];
+    private int _head;
+
+    public int Count => _items.Count - _head;
+    public JournalEntry this[int index] => _items[_head + index];
+    public JournalEntry? Last => Count > 0 ? _items[^1] : null;
+
+    public void Add(JournalEntry entry) => _items.Add(entry);
+
+    public void TrimTo(int max)
+    {
+        if (Count <= max) return;
+        _head += Count - max;
+        // Drop the trimmed front in one move once it is as large as what is kept.
+        if (_head >= _items.Count - _head)
+        {
+            _items.RemoveRange(0, _head);
+            _head = 0;
+        }
+    }
+
+    /// <summary>The index of the entry holding <paramref name="seq"/> (the last one starting at or before it), or 0.</summary>
+    public int IndexOf(long seq)
+    {
+        int low = _head, high = _items.Count - 1, found = _head;
+        while (low <= high)
+        {
+            var mid = low + (high - low) / 2;
+            if (_items[mid].FirstSeq <= seq)
+            {
+                found = mid;
+                low = mid + 1;
+            }
+            else high = mid - 1;
+        }
+        return found - _head;
+    }
+
+    public List<JournalEntry> ToList() => _items.GetRange(_head, Count);
 }
 
 /// <summary>How far a file was numbered: the offset after its last line given a sequence number.</summary>

@@ -39,6 +39,8 @@ public sealed class StartupValidationTests : IDisposable
     [Theory]
     [InlineData("bad name", "Name must be")]
     [InlineData("gap", "reserved")]
+    [InlineData("open", "reserved")]
+    [InlineData("Open", "reserved")]
     public async Task A_bad_source_name_stops_start_up_with_a_clear_message(string name, string expected)
     {
         var (exit, errors) = await RunAsync("--source", $"{name}={_folder.PathOf("a.log")}");

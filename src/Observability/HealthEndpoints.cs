@@ -18,8 +18,10 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapTailHubHealth(this IEndpointRouteBuilder routes)
     {
         // Liveness runs no checks: a source in error is not a reason to restart the process.
-        routes.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        routes.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        routes.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .ForReadingOnly();
+        routes.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
+            .ForReadingOnly();
         return routes;
     }
 

@@ -20,7 +20,7 @@ public static class MetricsExtensions
     {
         // Created now so its observable instruments exist before the first scrape.
         app.Services.GetRequiredService<TailHubMetrics>();
-        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Security.AccessPolicies.Admin);
+        app.MapPrometheusScrapingEndpoint("/metrics").ForReadingOnly().RequireAuthorization(Security.AccessPolicies.Admin);
         return app;
     }
 }

@@ -37,7 +37,7 @@ public static class Program
     public static WebApplication Build(string[] args)
     {
         var (hostArgs, commandLineSources) = CommandLineSources.Extract(args);
-        var builder = WebApplication.CreateBuilder(hostArgs);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = ContentRoot.Default(hostArgs) });
         builder.Configuration.AddInMemoryCollection(commandLineSources);
         builder.Logging.AddTailHubLogFile();
         builder.Logging.WithoutPerRequestDiagnostics(builder.Configuration);

@@ -63,9 +63,16 @@ public sealed class TailHubOptions
     [Range(16, 10_000_000)]
     public int JournalSegments { get; set; } = 100_000;
 
-    /// <summary>Match timeout for <c>grep=</c> patterns.</summary>
+    /// <summary>
+    /// Match timeout for one line of a <c>grep=</c> pattern. Patterns run on a linear-time engine, so this is a safety
+    /// net; a line not decided in time is sent rather than lost.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
     public TimeSpan GrepTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Matching time one viewer's <c>grep=</c> may use per second (its share of a core); see <see cref="Streaming.GrepBudget"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
+    public TimeSpan GrepBudget { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Longest accepted <c>grep=</c> pattern, in characters.</summary>
     [Range(1, 10_000)]

@@ -83,6 +83,14 @@ public sealed class TailHubOptions
 
     /// <summary>TailHub's own log file, relative to the content root; empty turns it off.</summary>
     public string? LogFile { get; set; } = "logs/tailhub.log";
+
+    /// <summary>TailHub's own log is rolled (<c>tailhub.log</c> → <c>tailhub.log.1</c>) when it would grow past this.</summary>
+    [Range(1024, long.MaxValue)]
+    public long LogFileMaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Files of TailHub's own log kept, the one being written included.</summary>
+    [Range(1, 1000)]
+    public int LogFileCount { get; set; } = 5;
 }
 
 /// <summary>One configured source.</summary>

@@ -107,7 +107,7 @@ const passes = (entry) => entry.marker !== '' || filter.error !== null || filter
 
 async function loadSources() {
   try {
-    const response = await authFetch('/api/sources', { headers: { Accept: 'application/json' } });
+    const response = await authFetch('api/sources', { headers: { Accept: 'application/json' } });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const list = await response.json();
     const first = sources.length === 0;

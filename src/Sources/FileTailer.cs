@@ -49,6 +49,7 @@ public sealed class FileTailer
     private long _bytesRead;
     private long _rotations;
     private long _truncations;
+    private long _lastReadTimestamp;
     private string? _lastError;
     private bool _statusChanged;
 
@@ -65,6 +66,7 @@ public sealed class FileTailer
         _output = output;
         _time = time;
         _logger = logger;
+        _lastReadTimestamp = time.GetTimestamp();
     }
 
     public SourceStatus Status { get; private set; } = SourceStatus.Starting;
@@ -72,6 +74,9 @@ public sealed class FileTailer
     public long BytesRead => Interlocked.Read(ref _bytesRead);
     public long Rotations => Interlocked.Read(ref _rotations);
     public long Truncations => Interlocked.Read(ref _truncations);
+
+    /// <summary>When a line was last read (<see cref="TimeProvider.GetTimestamp"/>; until then, when the tailer was made).</summary>
+    public long LastReadTimestamp => Interlocked.Read(ref _lastReadTimestamp);
 
     private sealed class WatchedPath(string path)
     {
@@ -331,6 +336,7 @@ public sealed class FileTailer
                 {
                     _pending.Add(run);
                     Interlocked.Add(ref _linesRead, run.Count);
+                    Interlocked.Exchange(ref _lastReadTimestamp, _time.GetTimestamp());
                 }
                 TakeLines(follower);
                 if (bulkUntil < 0 && n == _buffer.Length) bulkUntil = follower.CurrentSize() - BulkTailBytes;
@@ -372,6 +378,7 @@ public sealed class FileTailer
         }
         follower.Redaction = state;
         Interlocked.Add(ref _linesRead, _split.Count);
+        Interlocked.Exchange(ref _lastReadTimestamp, readAt);
         _split.Clear();
     }
 

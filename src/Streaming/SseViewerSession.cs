@@ -210,6 +210,7 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
             return true;
         }
         if (!Advance(frame)) return false;
+        if (frame.GapReason is { } reason) metrics?.CountGap(frame.Source.Name, reason);
         if (viewer.Sources.Count == 1)
         {
             output.Write(frame.Bytes.AsSpan());
@@ -262,6 +263,7 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, StreamEpo
             viewer.Positions[index] = Math.Max(viewer.Positions[index], to);
             SseFormat.WriteId(output, epoch.Value, viewer.SourceNames, viewer.Positions);
             SseFormat.WriteGap(output, viewer.SourceNames[index], from, to, GapReason.SlowViewer);
+            metrics?.CountGap(viewer.SourceNames[index], GapReason.SlowViewer);
         }
     }
 }

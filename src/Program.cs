@@ -42,7 +42,7 @@ public static class Program
         builder.Logging.AddTailHubLogFile();
         builder.Logging.WithoutPerRequestDiagnostics(builder.Configuration);
         builder.Logging.WithoutHostStartupStackTraces(builder.Configuration);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddTailHubErrors();
         builder.Services.AddTailHub(builder.Configuration);
         builder.Services.AddTailHubMetrics();
         builder.Services.AddTailHubHealth();

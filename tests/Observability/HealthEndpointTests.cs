@@ -13,17 +13,7 @@ public sealed class HealthEndpointTests
         File.WriteAllText(folder.PathOf("app.log"), "");
         var tokenEnv = "TAILHUB_TEST_TOKEN_" + Guid.NewGuid().ToString("N");
         Environment.SetEnvironmentVariable(tokenEnv, "tok-wrong-7731");
-        var settings = new Dictionary<string, string?>
-        {
-            ["TailHub:DataDirectory"] = folder.PathOf("data"),
-            ["TailHub:Sources:0:Name"] = "ci",
-            ["TailHub:Sources:0:Type"] = "jenkins",
-            ["TailHub:Sources:0:Url"] = jenkins.BaseAddress.AbsoluteUri,
-            ["TailHub:Sources:0:Job"] = jenkins.AddJob("app").FullName,
-            ["TailHub:Sources:0:PollInterval"] = "00:00:00.200",
-            ["TailHub:Sources:0:User"] = "ci-bot",
-            ["TailHub:Sources:0:TokenEnv"] = tokenEnv,
-        };
+        var settings = jenkins.SourceSettings(folder, jenkins.AddJob("app").FullName, tokenEnv);
         if (withFileSource)
         {
             settings["TailHub:Sources:1:Name"] = "app";

@@ -132,17 +132,7 @@ public sealed class OperatorMetricsTests
         var tokenEnv = "TAILHUB_TEST_TOKEN_" + Guid.NewGuid().ToString("N");
         Environment.SetEnvironmentVariable(tokenEnv, "wrong");
         var folder = new TempFolder();
-        await using var server = await TailHubServer.StartAsync(new Dictionary<string, string>(), new Dictionary<string, string?>
-        {
-            ["TailHub:DataDirectory"] = folder.PathOf("data"),
-            ["TailHub:Sources:0:Name"] = "ci",
-            ["TailHub:Sources:0:Type"] = "jenkins",
-            ["TailHub:Sources:0:Url"] = jenkins.BaseAddress.AbsoluteUri,
-            ["TailHub:Sources:0:Job"] = jenkins.AddJob("app").FullName,
-            ["TailHub:Sources:0:PollInterval"] = "00:00:00.200",
-            ["TailHub:Sources:0:User"] = "ci-bot",
-            ["TailHub:Sources:0:TokenEnv"] = tokenEnv,
-        }, folder);
+        await using var server = await TailHubServer.StartAsync(new Dictionary<string, string>(), jenkins.SourceSettings(folder, jenkins.AddJob("app").FullName, tokenEnv), folder);
 
         var text = await Scrape.UntilAsync(server, "tailhub_jenkins_build_state", 1, "state=\"error\"");
 

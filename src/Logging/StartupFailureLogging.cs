@@ -10,9 +10,6 @@ public static class StartupFailureLogging
     /// unless configuration names the category. A background service that fails later still stops the host with a
     /// Critical message, which is kept.
     /// </summary>
-    public static ILoggingBuilder WithoutHostStartupStackTraces(this ILoggingBuilder logging, IConfiguration configuration)
-    {
-        if (configuration[$"Logging:LogLevel:{HostCategory}"] is null) logging.AddFilter(HostCategory, LogLevel.Critical);
-        return logging;
-    }
+    public static ILoggingBuilder WithoutHostStartupStackTraces(this ILoggingBuilder logging, IConfiguration configuration) =>
+        logging.MinimumUnlessConfigured(configuration, HostCategory, LogLevel.Critical);
 }

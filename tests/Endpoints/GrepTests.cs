@@ -67,7 +67,7 @@ public sealed class GrepTests
         await plain.ReadUntilLinesAsync("app", 100, TimeSpan.FromSeconds(30));
 
         // A backtracking engine spends its match timeout (100 ms) on each of these lines: 10 s for the hundred.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the plain viewer waited {clock.Elapsed.TotalSeconds:F1} s for its lines");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the plain viewer waited {clock.Elapsed.TotalSeconds:F1} s for its lines");
     }
 
     [Fact]

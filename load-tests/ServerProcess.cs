@@ -69,7 +69,8 @@ public sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add(dll);
         // Every viewer comes from this one loopback client: lift the per-client and global viewer caps, which exist
         // to stop one client crowding out others, not to cap a deliberate load test. --set can still override them.
-        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--source", $"{sourceName}={filePath}", "--TailHub:LogFile=", "--Logging:LogLevel:Default=Warning",
+        // The content root is the run's folder, so the shipped appsettings.json (its "logs" source) stays out of the run.
+        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--contentRoot", folder, "--source", $"{sourceName}={filePath}", "--TailHub:LogFile=", "--Logging:LogLevel:Default=Warning",
                      "--TailHub:Limits:MaxViewers=100000", "--TailHub:Limits:MaxViewersPerClient=100000" })
             start.ArgumentList.Add(arg);
         foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");

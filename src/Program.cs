@@ -13,28 +13,36 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        WebApplication? app = null;
         try
         {
-            await using var app = Build(args);
-            await app.RunAsync();
-            return 0;
+            // Everything up to listening is start-up: whatever fails there is one line and exit code 2.
+            app = Build(args);
+            await app.StartAsync();
         }
-        catch (Exception e) when (StartupFailure.Describe(e) is { } message)
+        catch (Exception e)
         {
-            Console.Error.WriteLine($"TailHub cannot start: {message}");
+            Console.Error.WriteLine($"TailHub cannot start: {StartupFailure.Describe(e, app?.Configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries))}");
+            if (app is not null) await app.DisposeAsync();
             return 2;
         }
+        await using (app)
+        {
+            await app.WaitForShutdownAsync();
+        }
+        return 0;
     }
 
     /// <summary>The whole application, composed; the tests start exactly this on a loopback port.</summary>
     public static WebApplication Build(string[] args)
     {
         var (hostArgs, commandLineSources) = CommandLineSources.Extract(args);
-        var builder = WebApplication.CreateBuilder(hostArgs);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = ContentRoot.Default(hostArgs) });
         builder.Configuration.AddInMemoryCollection(commandLineSources);
         builder.Logging.AddTailHubLogFile();
         builder.Logging.WithoutPerRequestDiagnostics(builder.Configuration);
-        builder.Services.AddProblemDetails();
+        builder.Logging.WithoutHostStartupStackTraces(builder.Configuration);
+        builder.Services.AddTailHubErrors();
         builder.Services.AddTailHub(builder.Configuration);
         builder.Services.AddTailHubMetrics();
         builder.Services.AddTailHubHealth();

@@ -14,7 +14,7 @@ dotnet build -c Release load-tests/heap/TailHub.HeapCensus.csproj -nologo -v q >
 folder="$(mktemp -d /tmp/tailhub-census-XXXXXX)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 : > "$folder/load.log"
-(cd "$folder" && exec dotnet "$OLDPWD/artifacts/bin/TailHub/Release/net10.0/TailHub.dll" --urls "http://127.0.0.1:$port" \
+(cd "$folder" && exec dotnet "$OLDPWD/artifacts/bin/TailHub/Release/net10.0/TailHub.dll" --urls "http://127.0.0.1:$port" --contentRoot "$folder" \
   --source "load=$folder/load.log" --TailHub:LogFile= --Logging:LogLevel:Default=Warning \
   --TailHub:Limits:MaxViewers=100000 --TailHub:Limits:MaxViewersPerClient=100000 "$@" > "$folder/server.log" 2>&1) &
 server=$!

@@ -63,9 +63,16 @@ public sealed class TailHubOptions
     [Range(16, 10_000_000)]
     public int JournalSegments { get; set; } = 100_000;
 
-    /// <summary>Match timeout for <c>grep=</c> patterns.</summary>
+    /// <summary>
+    /// Match timeout for one line of a <c>grep=</c> pattern. Patterns run on a linear-time engine, so this is a safety
+    /// net; a line not decided in time is sent rather than lost.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
     public TimeSpan GrepTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Matching time one viewer's <c>grep=</c> may use per second (its share of a core); see <see cref="Streaming.GrepBudget"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
+    public TimeSpan GrepBudget { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Longest accepted <c>grep=</c> pattern, in characters.</summary>
     [Range(1, 10_000)]
@@ -79,6 +86,14 @@ public sealed class TailHubOptions
 
     /// <summary>TailHub's own log file, relative to the content root; empty turns it off.</summary>
     public string? LogFile { get; set; } = "logs/tailhub.log";
+
+    /// <summary>TailHub's own log is rolled (<c>tailhub.log</c> → <c>tailhub.log.1</c>) when it would grow past this.</summary>
+    [Range(1024, long.MaxValue)]
+    public long LogFileMaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Files of TailHub's own log kept, the one being written included.</summary>
+    [Range(1, 1000)]
+    public int LogFileCount { get; set; } = 5;
 }
 
 /// <summary>

@@ -41,7 +41,11 @@ public sealed partial class TailHubOptionsValidator(IHostEnvironment environment
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    /// <summary>Event names TailHub itself sends, which a source name must not shadow.</summary>
+    /// <summary>
+    /// Event names a source name must not shadow: those TailHub itself sends, and those the browser's
+    /// <c>EventSource</c> gives meaning to (<c>open</c> and <c>error</c> fire on connection changes, <c>message</c> is
+    /// the default type), which a page listening for the source's lines would mistake for them.
+    /// </summary>
     public static readonly IReadOnlySet<string> ReservedEventNames =
-        new HashSet<string>(["message", "gap", "rotated", "truncated", "status", "error"], StringComparer.OrdinalIgnoreCase);
+        new HashSet<string>(["message", "open", "error", "gap", "rotated", "truncated", "status"], StringComparer.OrdinalIgnoreCase);
 }

@@ -41,7 +41,11 @@ public static class StreamEndpoints
 
         // Checked before subscribing: a viewer over a cap is turned away, and nobody else's stream is touched.
         var (lease, refusal) = admission.TryAdmit(context.Connection.RemoteIpAddress);
-        if (lease is null) return Refuse(context, refusal, limits.Value);
+        if (lease is null)
+        {
+            foreach (var source in request.Sources) metrics.CountRefusal(source.Name, refusal);
+            return Refuse(context, refusal, limits.Value);
+        }
         using var admitted = lease;
 
         var viewer = new Viewer(request.Sources, request.Grep, o.ViewerQueueBatches, time.GetUtcNow().UtcTicks);

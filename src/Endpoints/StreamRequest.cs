@@ -56,11 +56,17 @@ public sealed class StreamRequest
                 return Fail(Problems.BadRequest("grep", $"grep is longer than {options.GrepMaxLength} characters."));
             try
             {
-                grep = new Regex(pattern, RegexOptions.CultureInvariant, options.GrepTimeout);
+                // Linear in the line's length whatever the pattern: no catastrophic backtracking for a viewer to provoke.
+                grep = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, options.GrepTimeout);
             }
             catch (ArgumentException e)
             {
                 return Fail(Problems.BadRequest("grep", $"grep is not a valid regular expression: {e.Message}"));
+            }
+            catch (NotSupportedException e)
+            {
+                return Fail(Problems.BadRequest("grep",
+                    "grep must run in linear time, so backreferences, lookarounds, atomic groups, conditionals and \\G are not supported: " + e.Message));
             }
         }
 

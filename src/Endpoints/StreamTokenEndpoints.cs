@@ -68,6 +68,9 @@ public static class StreamTokenEndpoints
         try
         {
             var body = await JsonSerializer.DeserializeAsync<TokenRequest>(request.Body, JsonSerializerOptions.Web, request.HttpContext.RequestAborted);
+            // JSON lets an array hold null or blank strings; neither names a source.
+            if (body?.Sources?.Any(string.IsNullOrWhiteSpace) == true)
+                return (null, "each entry of \"sources\" must be a source name (a non-empty string).");
             return (body?.Sources?.ToList(), null);
         }
         catch (JsonException e)

@@ -25,6 +25,14 @@ public sealed class LimitsOptions
     [Range(256, 65_536)]
     public int MaxQueryLength { get; set; } = 4096;
 
+    /// <summary>Longest accepted request target (path and query), in characters (414 beyond).</summary>
+    [Range(1024, 65_536)]
+    public int MaxRequestTargetLength { get; set; } = 8 * 1024;
+
+    /// <summary>Largest accepted request header block (names and values), in bytes (431 beyond).</summary>
+    [Range(4096, 1024 * 1024)]
+    public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;
+
     /// <summary>Largest accepted request body, in bytes (413 beyond); only build triggers have one.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;

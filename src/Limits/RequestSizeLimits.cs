@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace TailHub.Limits;
 
-/// <summary>Turns away an over-long query (414) or an over-large body (413) before any endpoint sees it.</summary>
+/// <summary>
+/// Turns away an over-long request target or query (414), an over-large header block (431) or body (413) before any
+/// endpoint sees it, as problem+json.
+/// </summary>
 public static class RequestSizeLimits
 {
     public static WebApplication UseTailHubRequestLimits(this WebApplication app)
@@ -13,6 +16,16 @@ public static class RequestSizeLimits
         app.Use((context, next) =>
         {
             var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+            if (TargetLength(context.Request) > limits.MaxRequestTargetLength)
+            {
+                return TypedResults.Problem($"The request's path and query are longer than {limits.MaxRequestTargetLength} characters.",
+                    statusCode: StatusCodes.Status414UriTooLong, title: "Request target too long").ExecuteAsync(context);
+            }
+            if (HeadersBytes(context.Request) > limits.MaxRequestHeadersBytes)
+            {
+                return TypedResults.Problem($"The request's headers are larger than {limits.MaxRequestHeadersBytes} bytes.",
+                    statusCode: StatusCodes.Status431RequestHeaderFieldsTooLarge, title: "Request headers too large").ExecuteAsync(context);
+            }
             if (context.Request.QueryString.Value is { } query && query.Length > limits.MaxQueryLength)
             {
                 return TypedResults.Problem($"The query string is longer than {limits.MaxQueryLength} characters.",
@@ -30,5 +43,19 @@ public static class RequestSizeLimits
             return next(context);
         });
         return app;
+    }
+
+    private static int TargetLength(HttpRequest request) =>
+        request.PathBase.Value!.Length + request.Path.Value!.Length + (request.QueryString.Value?.Length ?? 0);
+
+    /// <summary>The header block's size as sent: each "name: value" line with its line end.</summary>
+    private static long HeadersBytes(HttpRequest request)
+    {
+        long bytes = 0;
+        foreach (var (name, values) in request.Headers)
+        {
+            foreach (var value in values) bytes += name.Length + 2 + (value?.Length ?? 0) + 2;
+        }
+        return bytes;
     }
 }

@@ -8,6 +8,9 @@ namespace TailHub.Logging;
 /// TailHub's own log, one line per message, appended to a file (by default <c>logs/tailhub.log</c>, which the shipped
 /// configuration tails, so a fresh start shows live lines at once). Writing happens on a background task so logging
 /// never blocks a request; if the file cannot be written, messages are dropped rather than crash the server.
+/// The file is bounded: past <c>maxBytes</c> it is rolled (<c>tailhub.log</c> → <c>tailhub.log.1</c> → … ) and only
+/// <c>fileCount</c> files are kept; and a message that keeps repeating is written once per window, then counted
+/// (<see cref="RepeatedMessageLimiter"/>), so nobody sending bad requests can fill the disk.
 /// </summary>
 public sealed class FileLoggerProvider : ILoggerProvider
 {
@@ -15,13 +18,24 @@ public sealed class FileLoggerProvider : ILoggerProvider
     private readonly ConcurrentDictionary<string, FileLogger> _loggers = new();
     private readonly Task _writer;
     private readonly TimeProvider _time;
+    private readonly long _maxBytes;
+    private readonly int _fileCount;
+    private readonly RepeatedMessageLimiter _repeats;
+    private readonly ITimer _summaries;
 
-    public FileLoggerProvider(string path, TimeProvider time)
+    /// <param name="maxBytes">Size at which the file is rolled.</param>
+    /// <param name="fileCount">Files kept, the one being written included.</param>
+    public FileLoggerProvider(string path, TimeProvider time, long maxBytes = 10 * 1024 * 1024, int fileCount = 5)
     {
         _time = time;
+        _maxBytes = maxBytes;
+        _fileCount = fileCount;
+        _repeats = new RepeatedMessageLimiter(time);
         Path = path;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         _writer = Task.Run(WriteAsync);
+        // Counts of repeats are written when their window is over, even if the message never comes again.
+        _summaries = time.CreateTimer(_ => WriteSummaries(), null, RepeatedMessageLimiter.Window, RepeatedMessageLimiter.Window);
     }
 
     public string Path { get; }
@@ -30,6 +44,11 @@ public sealed class FileLoggerProvider : ILoggerProvider
 
     private void Enqueue(string line) => _lines.Writer.TryWrite(line);
 
+    private void WriteSummaries(bool evenIfOpen = false)
+    {
+        foreach (var (category, summary) in _repeats.TakeFinishedWindows(evenIfOpen)) Enqueue(Format(LogLevel.Information, category, summary, null));
+    }
+
     private async Task WriteAsync()
     {
         var reader = _lines.Reader;
@@ -37,9 +56,25 @@ public sealed class FileLoggerProvider : ILoggerProvider
         {
             try
             {
-                await using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-                await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-                while (reader.TryRead(out var line)) await writer.WriteAsync(line);
+                var stream = Open();
+                try
+                {
+                    while (reader.TryRead(out var line))
+                    {
+                        var bytes = Encoding.UTF8.GetBytes(line);
+                        if (stream.Length > 0 && stream.Length + bytes.Length > _maxBytes)
+                        {
+                            await stream.DisposeAsync();
+                            Roll();
+                            stream = Open();
+                        }
+                        await stream.WriteAsync(bytes);
+                    }
+                }
+                finally
+                {
+                    await stream.DisposeAsync();
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -48,8 +83,48 @@ public sealed class FileLoggerProvider : ILoggerProvider
         }
     }
 
+    private FileStream Open() => new(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+
+    /// <summary>tailhub.log.(n-1) is dropped, each older file moves up one, and tailhub.log becomes tailhub.log.1.</summary>
+    private void Roll()
+    {
+        if (_fileCount <= 1)
+        {
+            File.Delete(Path);
+            return;
+        }
+        File.Delete($"{Path}.{_fileCount - 1}");
+        for (var i = _fileCount - 2; i >= 1; i--)
+        {
+            if (File.Exists($"{Path}.{i}")) File.Move($"{Path}.{i}", $"{Path}.{i + 1}");
+        }
+        File.Move(Path, $"{Path}.1");
+    }
+
+    private string Format(LogLevel level, string category, string message, Exception? exception)
+    {
+        var text = new StringBuilder(64 + message.Length)
+            .Append(_time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture))
+            .Append(' ').Append(Level(level)).Append(' ').Append(category).Append(": ")
+            .Append(message.ReplaceLineEndings(" ⏎ "));
+        if (exception is not null) text.Append(" | ").Append(exception.GetType().Name).Append(": ").Append(exception.Message.ReplaceLineEndings(" ⏎ "));
+        return text.Append('\n').ToString();
+    }
+
+    private static string Level(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "TRACE",
+        LogLevel.Debug => "DEBUG",
+        LogLevel.Information => "INFO ",
+        LogLevel.Warning => "WARN ",
+        LogLevel.Error => "ERROR",
+        _ => "FATAL",
+    };
+
     public void Dispose()
     {
+        _summaries.Dispose();
+        WriteSummaries(evenIfOpen: true);
         _lines.Writer.TryComplete();
         _writer.Wait(TimeSpan.FromSeconds(2));
     }
@@ -64,22 +139,18 @@ public sealed class FileLoggerProvider : ILoggerProvider
         {
             if (!IsEnabled(logLevel)) return;
             var message = formatter(state, exception);
-            var text = new StringBuilder(64 + message.Length)
-                .Append(provider._time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture))
-                .Append(' ').Append(Level(logLevel)).Append(' ').Append(category).Append(": ")
-                .Append(message.ReplaceLineEndings(" ⏎ "));
-            if (exception is not null) text.Append(" | ").Append(exception.GetType().Name).Append(": ").Append(exception.Message.ReplaceLineEndings(" ⏎ "));
-            provider.Enqueue(text.Append('\n').ToString());
+            if (logLevel >= LogLevel.Warning)
+            {
+                if (!provider._repeats.ShouldWrite(category, TemplateOf(state) ?? message, out var summary)) return;
+                if (summary is not null) provider.Enqueue(provider.Format(LogLevel.Information, category, summary, null));
+            }
+            provider.Enqueue(provider.Format(logLevel, category, message, exception));
         }
 
-        private static string Level(LogLevel level) => level switch
-        {
-            LogLevel.Trace => "TRACE",
-            LogLevel.Debug => "DEBUG",
-            LogLevel.Information => "INFO ",
-            LogLevel.Warning => "WARN ",
-            LogLevel.Error => "ERROR",
-            _ => "FATAL",
-        };
+        /// <summary>The message template ("Rejected an unknown API key from {Client}"), the same whatever the arguments.</summary>
+        private static string? TemplateOf<TState>(TState state) =>
+            state is IReadOnlyList<KeyValuePair<string, object?>> values && values.Count > 0 && values[^1].Key == "{OriginalFormat}"
+                ? values[^1].Value as string
+                : null;
     }
 }

@@ -14,11 +14,11 @@ public static class FileLoggingExtensions
     {
         logging.Services.AddSingleton<ILoggerProvider>(sp =>
         {
-            var path = sp.GetRequiredService<IOptions<TailHubOptions>>().Value.LogFile;
+            var options = sp.GetRequiredService<IOptions<TailHubOptions>>().Value;
             var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-            return string.IsNullOrWhiteSpace(path)
+            return string.IsNullOrWhiteSpace(options.LogFile)
                 ? NullLoggerProvider.Instance
-                : new FileLoggerProvider(Path.GetFullPath(path, root), TimeProvider.System);
+                : new FileLoggerProvider(Path.GetFullPath(options.LogFile, root), sp.GetRequiredService<TimeProvider>(), options.LogFileMaxBytes, options.LogFileCount);
         });
         return logging;
     }

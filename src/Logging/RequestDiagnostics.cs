@@ -11,9 +11,6 @@ public static class RequestDiagnostics
     /// Its "request starting/finished" lines are below the shipped level anyway (<c>Microsoft.AspNetCore: Warning</c>);
     /// errors in endpoints are still logged by the exception handler. Set the category's level to have it back.
     /// </summary>
-    public static ILoggingBuilder WithoutPerRequestDiagnostics(this ILoggingBuilder logging, IConfiguration configuration)
-    {
-        if (configuration[$"Logging:LogLevel:{Category}"] is null) logging.AddFilter(Category, LogLevel.None);
-        return logging;
-    }
+    public static ILoggingBuilder WithoutPerRequestDiagnostics(this ILoggingBuilder logging, IConfiguration configuration) =>
+        logging.MinimumUnlessConfigured(configuration, Category, LogLevel.None);
 }

@@ -18,11 +18,15 @@ public sealed class SourcesHealthCheck(LiveSources sources) : IHealthCheck
         }
         if (failing.Count == 0) return Task.FromResult(HealthCheckResult.Healthy($"{sources.All.Count} sources, none in error"));
 
-        var description = $"sources in error: {string.Join(", ", failing.Keys)}";
+        var description = Describe(failing.Keys);
         return Task.FromResult(failing.Count == sources.All.Count
             ? HealthCheckResult.Unhealthy(description, data: failing)
             : HealthCheckResult.Degraded(description, data: failing));
     }
+
+    /// <summary>The description naming the sources in error (the check's data holds one entry per source, by name).</summary>
+    public static string Describe(IEnumerable<string> failing) =>
+        failing.Any() ? $"sources in error: {string.Join(", ", failing)}" : "no source this caller may see is in error";
 
     private static string? ErrorOf(LiveSource source)
     {

@@ -31,7 +31,7 @@ public sealed class ApiKeyAuthenticationHandler(
             var key = keys.Find(header["Bearer ".Length..].Trim());
             if (key is null)
             {
-                Logger.LogInformation("Rejected an unknown API key from {Client}", Context.Connection.RemoteIpAddress);
+                Logger.LogWarning("Rejected an unknown API key from {Client}", Context.Connection.RemoteIpAddress);
                 return Task.FromResult(AuthenticateResult.Fail("unknown API key"));
             }
             return Success(key.Id, key.Role, key.Sources, "key");
@@ -42,7 +42,7 @@ public sealed class ApiKeyAuthenticationHandler(
             // The key is looked up again: a key removed from configuration takes its tokens with it.
             if (tokens.Verify(text) is not { } token || keys.ById(token.KeyId) is not { } owner)
             {
-                Logger.LogInformation("Rejected an invalid or expired stream token from {Client}", Context.Connection.RemoteIpAddress);
+                Logger.LogWarning("Rejected an invalid or expired stream token from {Client}", Context.Connection.RemoteIpAddress);
                 return Task.FromResult(AuthenticateResult.Fail("invalid or expired stream token"));
             }
             var sources = token.Sources ?? owner.Sources?.ToList();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace TailHub.Security;
 
@@ -22,7 +23,21 @@ public static class CrossOriginRequests
 
     public static WebApplication UseTailHubCors(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.CorsOrigins.Count > 0) app.UseCors();
+        if (app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.CorsOrigins.Count == 0) return app;
+        // Every answer depends on the Origin asked from (Access-Control-Allow-Origin echoed or not): a shared cache
+        // must keep them apart. The CORS service itself adds Vary only with several origins configured.
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var headers = ((HttpResponse)state).Headers;
+                if (!headers.Vary.Any(v => v?.Contains(HeaderNames.Origin, StringComparison.OrdinalIgnoreCase) == true))
+                    headers.Append(HeaderNames.Vary, HeaderNames.Origin);
+                return Task.CompletedTask;
+            }, context.Response);
+            return next(context);
+        });
+        app.UseCors();
         return app;
     }
 }

@@ -10,7 +10,7 @@ public sealed class FileSource(FileSourceOptions options, SourcePath path, TailH
     public string Name { get; } = options.Name;
     public string Kind => "file";
     public string Target { get; } = path.ToString();
-    public SourceCounters Counters { get; } = new();
+    public SourceCounters Counters { get; } = new(time);
     public SourceStatus Status => _tailer?.Status ?? SourceStatus.Starting;
 
     private FileTailer? _tailer;

@@ -1,8 +1,10 @@
 namespace TailHub.Sources;
 
 /// <summary>What a source has read, counted where it reads; metrics and <c>/api/sources</c> observe these.</summary>
-public sealed class SourceCounters
+public sealed class SourceCounters(TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private long _lastLineTimestamp = (time ?? TimeProvider.System).GetTimestamp();
     private long _lines;
     private long _bytes;
     private long _rotations;
@@ -17,7 +19,14 @@ public sealed class SourceCounters
     /// <summary>Times a followed file shrank below what was read (file sources).</summary>
     public long Truncations => Interlocked.Read(ref _truncations);
 
-    public void AddLines(long count) => Interlocked.Add(ref _lines, count);
+    /// <summary>When a line was last read (<see cref="TimeProvider.GetTimestamp"/>; until then, when the source was made).</summary>
+    public long LastLineTimestamp => Interlocked.Read(ref _lastLineTimestamp);
+
+    public void AddLines(long count)
+    {
+        Interlocked.Add(ref _lines, count);
+        if (count > 0) Interlocked.Exchange(ref _lastLineTimestamp, _time.GetTimestamp());
+    }
     public void AddBytes(long count) => Interlocked.Add(ref _bytes, count);
     public void AddRotation() => Interlocked.Increment(ref _rotations);
     public void AddTruncation() => Interlocked.Increment(ref _truncations);

@@ -48,6 +48,9 @@ public sealed class SseBroadcaster : ISequencedRecordSink
     public string Epoch => Hub.Epoch;
     public SourceHub Hub { get; }
     public int ViewerCount => Volatile.Read(ref _viewers).Length;
+
+    /// <summary>The viewers subscribed now (a snapshot).</summary>
+    public IReadOnlyList<Viewer> Viewers => Volatile.Read(ref _viewers);
     public long LastPublishedSeq => Interlocked.Read(ref _lastPublishedSeq);
 
     /// <summary>Lines handed to viewers' queues, counted once per viewer.</summary>
@@ -200,7 +203,7 @@ public sealed class SseBroadcaster : ISequencedRecordSink
                     break;
                 case SequenceGap gap:
                     FlushRun();
-                    frames.Add(Encode(gap.From, gap.To, 0, null, b => SseFormat.WriteGap(b, Name, gap.From, gap.To, gap.Reason)));
+                    frames.Add(Encode(gap.From, gap.To, 0, null, b => SseFormat.WriteGap(b, Name, gap.From, gap.To, gap.Reason), gapReason: gap.Reason));
                     break;
             }
         }
@@ -217,7 +220,7 @@ public sealed class SseBroadcaster : ISequencedRecordSink
         }
     }
 
-    private SseFrame Encode(long firstSeq, long lastSeq, int lineCount, LogLine[]? lines, Action<IBufferWriter<byte>> write, long readTimestamp = 0)
+    private SseFrame Encode(long firstSeq, long lastSeq, int lineCount, LogLine[]? lines, Action<IBufferWriter<byte>> write, long readTimestamp = 0, GapReason? gapReason = null)
     {
         lock (_buffer)
         {
@@ -226,7 +229,7 @@ public sealed class SseBroadcaster : ISequencedRecordSink
             SseFormat.WriteId(_buffer, _selfName, _selfEpoch, position);
             var idLength = _buffer.WrittenCount;
             write(_buffer);
-            return new SseFrame(this, firstSeq, lastSeq, lineCount, _buffer.WrittenSpan.ToArray(), idLength, lines) { ReadTimestamp = readTimestamp };
+            return new SseFrame(this, firstSeq, lastSeq, lineCount, _buffer.WrittenSpan.ToArray(), idLength, lines) { ReadTimestamp = readTimestamp, GapReason = gapReason };
         }
     }
 

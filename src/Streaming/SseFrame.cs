@@ -34,6 +34,9 @@ public sealed class SseFrame
     /// <summary>When the first line of a lines event was read (monotonic timestamp); 0 when not known.</summary>
     public long ReadTimestamp { get; init; }
 
+    /// <summary>Why, for a <c>gap</c> event; null for every other event.</summary>
+    public Pipeline.GapReason? GapReason { get; init; }
+
     public ReadOnlySpan<byte> WithoutId => Bytes.AsSpan(IdLineLength);
 
     public static readonly SseFrame Heartbeat = new(null, 0, 0, 0, ": keep-alive\n\n"u8.ToArray(), 0, null);

@@ -17,7 +17,8 @@ namespace TailHub.Streaming;
 /// flush done): no thread hop per viewer per frame, which is most of the cost of fanning out to thousands. A viewer
 /// that is busy or behind gets the frame through its bounded queue instead, drained by this session's loop. One gate
 /// keeps the two from ever writing at once, and the order of frames is kept because the direct path is only taken
-/// while the queue is empty.
+/// while the queue is empty. A viewer with a <c>grep</c> never takes the direct path: its filter runs here, in its
+/// own loop, within its <see cref="GrepBudget"/>, and stops when the client leaves.
 /// </remarks>
 public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOptions options, TimeProvider time, ILogger logger, TailHubMetrics? metrics = null)
 {
@@ -27,6 +28,7 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOp
     private readonly List<SseFrame> _unflushed = [];
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly GrepBudget? _grepBudget = viewer.Grep is null ? null : new GrepBudget(time, options.GrepBudget);
     private bool _closed;
 
     /// <param name="history">Per source, what comes before the live frames.</param>
@@ -59,7 +61,7 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOp
                     while (frames.TryRead(out var frame))
                     {
                         WriteGaps();
-                        if (Write(frame) && metrics is not null && frame.ReadTimestamp != 0) _unflushed.Add(frame);
+                        if (await WriteAsync(frame, cancellationToken) && metrics is not null && frame.ReadTimestamp != 0) _unflushed.Add(frame);
                         if (output.UnflushedBytes >= FlushThresholdBytes)
                         {
                             await output.FlushAsync(cancellationToken);
@@ -163,7 +165,8 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOp
             var broadcaster = viewer.Broadcasters[i];
             foreach (var frame in broadcaster.Encode(history[i]))
             {
-                Write(frame);
+                cancellationToken.ThrowIfCancellationRequested();
+                await WriteAsync(frame, cancellationToken);
                 if (output.UnflushedBytes >= FlushThresholdBytes) await output.FlushAsync(cancellationToken);
             }
         }
@@ -178,7 +181,27 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOp
     private void RecordDelivered(SseFrame frame) =>
         metrics!.RecordDelivery(frame.Source!.Name, time.GetElapsedTime(frame.ReadTimestamp).TotalSeconds);
 
-    /// <summary>Writes the frame unless it adds nothing for this viewer; true when written.</summary>
+    /// <summary>Writes the frame, through the viewer's filter if it has one, unless it adds nothing; true when written.</summary>
+    private async ValueTask<bool> WriteAsync(SseFrame frame, CancellationToken cancellationToken)
+    {
+        if (viewer.Grep is not { } grep || frame.Lines is not { } lines) return Write(frame);
+        if (!Advance(frame)) return false;
+        await WriteFilteredAsync(grep, frame.Source!.Name, lines, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Moves the viewer's position past the frame; false when the frame adds nothing for it.</summary>
+    private bool Advance(SseFrame frame)
+    {
+        var index = viewer.IndexOf(frame.Source!);
+        if (index < 0) return false;
+        // A frame older than what this viewer has (a late gap, history overlapping a live frame) adds nothing.
+        if (frame.LastSeq <= viewer.Positions[index] && frame.LineCount > 0) return false;
+        viewer.Positions[index] = Math.Max(viewer.Positions[index], frame.LastSeq);
+        return true;
+    }
+
+    /// <summary>Writes the frame unless it adds nothing for this viewer; true when written. Never filters.</summary>
     private bool Write(SseFrame frame)
     {
         if (frame.Source is null)
@@ -186,17 +209,8 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOp
             output.Write(frame.Bytes.AsSpan());
             return true;
         }
-        var index = viewer.IndexOf(frame.Source);
-        if (index < 0) return false;
-        // A frame older than what this viewer has (a late gap, history overlapping a live frame) adds nothing.
-        if (frame.LastSeq <= viewer.Positions[index] && frame.LineCount > 0) return false;
-        viewer.Positions[index] = Math.Max(viewer.Positions[index], frame.LastSeq);
-
-        if (viewer.Grep is { } grep && frame.Lines is { } lines)
-        {
-            WriteFiltered(grep, frame.Source.Name, lines);
-            return true;
-        }
+        if (!Advance(frame)) return false;
+        if (frame.GapReason is { } reason) metrics?.CountGap(frame.Source.Name, reason);
         if (viewer.Broadcasters.Count == 1)
         {
             output.Write(frame.Bytes.AsSpan());
@@ -209,19 +223,29 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOp
         return true;
     }
 
-    private void WriteFiltered(Regex grep, string source, LogLine[] lines)
+    /// <summary>
+    /// The lines that match, within the viewer's <see cref="GrepBudget"/>: over it, the loop waits (its queue, not
+    /// anyone else's, fills meanwhile). Ends at once when the viewer leaves, even in the middle of a long backlog.
+    /// </summary>
+    private async ValueTask WriteFilteredAsync(Regex grep, string source, LogLine[] lines, CancellationToken cancellationToken)
     {
+        var budget = _grepBudget!;
         var matching = new List<LogLine>();
         foreach (var line in lines)
         {
+            if (budget.WaitNeeded() is var wait && wait > TimeSpan.Zero) await Task.Delay(wait, time, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            var started = time.GetTimestamp();
             try
             {
                 if (grep.IsMatch(line.Text)) matching.Add(line);
             }
             catch (RegexMatchTimeoutException)
             {
-                // A pathological pattern against one line: treat as no match rather than stall the stream.
+                // Undecided within GrepTimeout: better one line too many than a matching line lost.
+                matching.Add(line);
             }
+            budget.Spend(time.GetElapsedTime(started));
         }
         if (matching.Count == 0)
         {
@@ -239,6 +263,7 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOp
             viewer.Positions[index] = Math.Max(viewer.Positions[index], to);
             SseFormat.WriteId(output, viewer.SourceNames, viewer.Epochs, viewer.Positions);
             SseFormat.WriteGap(output, viewer.SourceNames[index], from, to, GapReason.SlowViewer);
+            metrics?.CountGap(viewer.SourceNames[index], GapReason.SlowViewer);
         }
     }
 }

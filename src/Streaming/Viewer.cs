@@ -63,10 +63,14 @@ public sealed class Viewer
         return -1;
     }
 
-    /// <summary>Hands a frame over without ever waiting: written at once if the viewer is idle, else queued.</summary>
+    /// <summary>
+    /// Hands a frame over without ever waiting: written at once if the viewer is idle, else queued. A viewer with a
+    /// <see cref="Grep"/> always queues: its filter runs in its own session loop, never on the thread that feeds
+    /// every viewer of the source.
+    /// </summary>
     public void Offer(SseFrame frame)
     {
-        if (Volatile.Read(ref _output) is { } output && output.TryWriteNow(frame)) return;
+        if (Grep is null && Volatile.Read(ref _output) is { } output && output.TryWriteNow(frame)) return;
         _queue.Writer.TryWrite(frame);
     }
 

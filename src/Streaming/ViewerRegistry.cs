@@ -12,16 +12,22 @@ public sealed class ViewerRegistry : IDisposable
     private readonly Lock _lock = new();
     private readonly HashSet<Viewer> _viewers = [];
     private readonly TimeProvider _time;
-    private readonly long _intervalTicks;
+    // The timer ticks this many times per interval; a viewer is due once it has been idle for all but one tick.
+    private const int TicksPerInterval = 10;
+
+    private readonly long _dueAfterTicks;
     private readonly ITimer _timer;
 
     public ViewerRegistry(IOptions<TailHubOptions> options, TimeProvider time)
     {
         _time = time;
         var interval = options.Value.HeartbeatInterval;
-        _intervalTicks = interval.Ticks;
-        // Tick at half the interval so no viewer waits much longer than the interval for its heartbeat.
-        _timer = time.CreateTimer(_ => Beat(), null, interval / 2, interval / 2);
+        var tick = interval / TicksPerInterval;
+        // Heartbeats go a little early rather than late: whatever its phase against the ticks, an idle viewer is sent
+        // one between (interval - tick) and interval after its last write, so a proxy timing out at the interval
+        // never sees it idle that long.
+        _dueAfterTicks = (interval - tick).Ticks;
+        _timer = time.CreateTimer(_ => Beat(), null, tick, tick);
     }
 
     public int Count
@@ -46,7 +52,7 @@ public sealed class ViewerRegistry : IDisposable
         var now = _time.GetUtcNow().UtcTicks;
         foreach (var viewer in viewers)
         {
-            if (now - viewer.LastWriteTicks >= _intervalTicks) viewer.Offer(SseFrame.Heartbeat);
+            if (now - viewer.LastWriteTicks >= _dueAfterTicks) viewer.Offer(SseFrame.Heartbeat);
         }
     }
 

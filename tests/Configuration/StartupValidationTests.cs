@@ -12,6 +12,12 @@ public sealed class StartupValidationTests : IDisposable
 
     private async Task<(int ExitCode, string Errors)> RunAsync(params string[] args)
     {
+        var (exit, errors, _) = await RunWithOutputAsync(args);
+        return (exit, errors);
+    }
+
+    private async Task<(int ExitCode, string Errors, string Output)> RunWithOutputAsync(params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardError = true,
@@ -22,7 +28,7 @@ public sealed class StartupValidationTests : IDisposable
         foreach (var arg in new[] { "--urls=http://127.0.0.1:0", "--TailHub:LogFile=", $"--contentRoot={_folder.Path}" }.Concat(args)) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
@@ -33,12 +39,14 @@ public sealed class StartupValidationTests : IDisposable
             process.Kill(entireProcessTree: true);
             throw new TimeoutException("TailHub did not exit on bad configuration");
         }
-        return (process.ExitCode, await errors);
+        return (process.ExitCode, await errors, await output);
     }
 
     [Theory]
     [InlineData("bad name", "Name must be")]
     [InlineData("gap", "reserved")]
+    [InlineData("open", "reserved")]
+    [InlineData("Open", "reserved")]
     public async Task A_bad_source_name_stops_start_up_with_a_clear_message(string name, string expected)
     {
         var (exit, errors) = await RunAsync("--source", $"{name}={_folder.PathOf("a.log")}");
@@ -124,5 +132,19 @@ public sealed class StartupValidationTests : IDisposable
 
         Assert.Equal(2, exit);
         Assert.Contains("exactly one of Sha256", errors);
+    }
+
+    [Theory]
+    [InlineData("--urls=http://[::ffff:127.0.0.1]:0")]
+    [InlineData("--urls=http://192.0.2.1:0", "--TailHub:Security:AllowAnonymousRemote=true")]
+    public async Task An_address_that_cannot_be_bound_stops_start_up_with_one_clear_line(params string[] args)
+    {
+        var (exit, errors, output) = await RunWithOutputAsync(args);
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("TailHub cannot start: cannot listen on http://", line);
+        Assert.DoesNotContain("   at ", errors);
+        Assert.DoesNotContain("   at ", output);
     }
 }

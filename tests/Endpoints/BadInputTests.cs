@@ -51,10 +51,15 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
     }
 
-    [Fact]
-    public async Task A_wrong_method_gets_405_with_a_problem_body()
+    [Theory]
+    [InlineData("POST", "/api/stream")]
+    [InlineData("PATCH", "/metrics")]
+    [InlineData("POST", "/metrics")]
+    [InlineData("DELETE", "/healthz/live")]
+    [InlineData("PUT", "/healthz/ready")]
+    public async Task A_wrong_method_gets_405_with_a_problem_body(string method, string url)
     {
-        using var response = await _server.Client.PostAsync("/api/stream", null);
+        using var response = await _server.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -140,4 +140,35 @@ public sealed class FilterTests(BrowserFixture browser)
         Assert.Equal(["orders", "error", "orders"], await page.Page.Locator("#log .msg mark").AllTextContentsAsync());
         Assert.Equal(["POST /orders 500 error", "GET /orders 200"], await page.LineTextsAsync());
     }
+
+    [Fact]
+    public async Task A_shared_link_with_a_catastrophic_regex_leaves_the_page_responsive_and_says_why_the_filter_was_stopped()
+    {
+        await using var site = await TailHubSite.StartAsync("app");
+        await using var page = await LogPage.OpenAsync(browser, site, "?sources=app&q=" + Uri.EscapeDataString(@"/^(\S+\s?)*#/"));
+        // Words and spaces without a '#': a backtracking engine tries every way of splitting them, for seconds per line.
+        var hostile = Enumerable.Range(0, 3).Select(i => $"GET /orders/{i} 200 in 15 ms from worker-7 handled request quickly and logged this line").ToList();
+
+        site.WriteLines("app", hostile);
+
+        // Counted on the page's thread in the same frame that takes the lines in: the thread was not held.
+        await Expect(page.Page.Locator("#held")).ToHaveTextAsync("3 / 10,000 lines held");
+        for (var i = 0; i < 5; i++)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await page.Page.EvaluateAsync("() => new Promise(resolve => requestAnimationFrame(() => resolve(true)))");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"a frame took {clock.Elapsed.TotalMilliseconds:F0} ms");
+        }
+        var error = page.Page.Locator("#filter-error");
+        await Expect(error).ToContainTextAsync("was stopped so the page stays responsive");
+        await Expect(error).ToContainTextAsync("Every line is shown until the filter is changed.");
+        // The whole message is on screen: nothing cut off or hidden by overflow.
+        Assert.True(await error.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight && e.getBoundingClientRect().right <= innerWidth"));
+        await Expect(page.Lines).ToHaveCountAsync(3);
+
+        await page.Page.Locator("#filter").FillAsync("/orders\\/1 /");
+        await Expect(page.Lines).ToHaveCountAsync(1);
+        await Expect(error).ToBeHiddenAsync();
+        Assert.Empty(page.PageErrors);
+    }
 }

@@ -44,7 +44,7 @@ public sealed class LogPage : IAsyncDisposable
     public static Task<LogPage> OpenAsync(BrowserFixture browser, TailHubSite site, string query = "", ColorScheme scheme = ColorScheme.Light) =>
         OpenAsync(browser, site.BaseAddress, query, scheme);
 
-    /// <summary>Opens the page served at <paramref name="baseAddress"/> (the server, or a proxy in front of it).</summary>
+    /// <summary>Opens the page served at <paramref name="baseAddress"/> (the server, or a proxy in front of it, at the root or under a path ending in '/').</summary>
     public static async Task<LogPage> OpenAsync(BrowserFixture browser, Uri baseAddress, string query = "", ColorScheme scheme = ColorScheme.Light)
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -55,7 +55,8 @@ public sealed class LogPage : IAsyncDisposable
         });
         var page = await context.NewPageAsync();
         var logPage = new LogPage(context, page);
-        await page.GotoAsync("/" + query);
+        // Resolved against the address itself, so a page under a sub-path (a proxy's /logs/) stays there.
+        await page.GotoAsync(new Uri(baseAddress, query).AbsoluteUri);
         await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live");
         return logPage;
     }

@@ -53,15 +53,9 @@ public sealed class RequestLimitTests
     {
         await using var jenkins = await FakeJenkins.StartAsync();
         var folder = new TempFolder();
-        await using var server = await TailHubServer.StartAsync(new Dictionary<string, string>(), new Dictionary<string, string?>
-        {
-            ["TailHub:DataDirectory"] = folder.PathOf("data"),
-            ["TailHub:Sources:0:Name"] = "ci",
-            ["TailHub:Sources:0:Type"] = "jenkins",
-            ["TailHub:Sources:0:Url"] = jenkins.BaseAddress.AbsoluteUri,
-            ["TailHub:Sources:0:Job"] = jenkins.AddJob("app").FullName,
-            ["TailHub:Limits:MaxRequestBodyBytes"] = "1024",
-        }, folder);
+        var settings = jenkins.SourceSettings(folder, jenkins.AddJob("app").FullName);
+        settings["TailHub:Limits:MaxRequestBodyBytes"] = "1024";
+        await using var server = await TailHubServer.StartAsync(new Dictionary<string, string>(), settings, folder);
         var body = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes("{\"A\":\"" + new string('x', 4000) + "\"}")));
         body.Headers.ContentType = new("application/json");
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/sources/ci/builds") { Content = body };

@@ -15,23 +15,11 @@ public sealed class MetricsEndpointTests
         return await TailHubServer.StartAsync(new Dictionary<string, string> { ["app"] = "app.log" }, settings, folder);
     }
 
-    /// <summary>Scrapes until the series has reached <paramref name="expected"/> (counters are observed, so the last scrape is the one that counts).</summary>
     private static Task<string> ScrapeUntilAsync(TailHubServer server, string name, double expected, params string[] labels) =>
-        ScrapeUntilAsync(server, name, expected, labels.FirstOrDefault() ?? "", TimeSpan.FromSeconds(15));
+        Scrape.UntilAsync(server, name, expected, labels.FirstOrDefault() ?? "", TimeSpan.FromSeconds(15));
 
-    private static async Task<string> ScrapeUntilAsync(TailHubServer server, string name, double expected, string label, TimeSpan timeout)
-    {
-        string[] labels = label.Length == 0 ? [] : [label];
-        var deadline = DateTime.UtcNow + timeout;
-        string text;
-        do
-        {
-            text = await server.Client.GetStringAsync("/metrics");
-            if (PrometheusText.Value(text, name, labels) >= expected) return text;
-            await Task.Delay(20);
-        } while (DateTime.UtcNow < deadline);
-        return text;
-    }
+    private static Task<string> ScrapeUntilAsync(TailHubServer server, string name, double expected, string label, TimeSpan timeout) =>
+        Scrape.UntilAsync(server, name, expected, label, timeout);
 
     [Fact]
     public async Task Metrics_are_served_in_the_prometheus_text_format()

@@ -41,4 +41,21 @@ public sealed class CorsTests
 
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
     }
+
+    [Theory]
+    [InlineData("https://dash.example.com")]
+    [InlineData("https://evil.example")]
+    [InlineData(null)]
+    public async Task With_configured_origins_every_answer_varies_by_origin(string? origin)
+    {
+        await using var server = await SecurityTestServer.StartAsync(new() { ["TailHub:Security:CorsOrigins:0"] = "https://dash.example.com" });
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/sources");
+        if (origin is not null) request.Headers.Add("Origin", origin);
+
+        using var response = await server.Client.SendAsync(request);
+
+        // A shared cache must not give one origin's answer (with or without Access-Control-Allow-Origin) to another.
+        Assert.Equal(["Origin"], response.Headers.Vary);
+        Assert.Equal(origin == "https://dash.example.com", response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
 }

@@ -118,6 +118,27 @@ public sealed class StreamTokenTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("{\"sources\":[null]}")]
+    [InlineData("{\"sources\":[\"app\",null]}")]
+    [InlineData("{\"sources\":[\"\"]}")]
+    [InlineData("{\"sources\":[\"  \"]}")]
+    [InlineData("{\"sources\":\"app\"}")]
+    [InlineData("{\"sources\":[1]}")]
+    [InlineData("[\"app\"]")]
+    [InlineData("not json")]
+    public async Task A_malformed_body_is_a_400_problem(string body)
+    {
+        await using var server = await StartAsync();
+
+        using var response = await server.SendAsync(HttpMethod.Post, "/api/stream-tokens", ViewerKey, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("sources", problem.GetProperty("parameter").GetString());
+    }
+
     [Fact]
     public async Task A_token_asked_for_no_source_in_particular_opens_every_source_of_its_key()
     {

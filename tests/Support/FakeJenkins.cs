@@ -69,6 +69,29 @@ public sealed class FakeJenkins : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>
+    /// Settings for a TailHub source <c>ci</c> following <paramref name="job"/> here, polling every 200 ms, keeping its
+    /// console under <paramref name="folder"/>; with <paramref name="tokenEnv"/>, as user <c>ci-bot</c>.
+    /// </summary>
+    public Dictionary<string, string?> SourceSettings(TempFolder folder, string job, string? tokenEnv = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["TailHub:DataDirectory"] = folder.PathOf("data"),
+            ["TailHub:Sources:0:Name"] = "ci",
+            ["TailHub:Sources:0:Type"] = "jenkins",
+            ["TailHub:Sources:0:Url"] = BaseAddress.AbsoluteUri,
+            ["TailHub:Sources:0:Job"] = job,
+            ["TailHub:Sources:0:PollInterval"] = "00:00:00.200",
+        };
+        if (tokenEnv is not null)
+        {
+            settings["TailHub:Sources:0:User"] = "ci-bot";
+            settings["TailHub:Sources:0:TokenEnv"] = tokenEnv;
+        }
+        return settings;
+    }
+
     public FakeJenkinsJob AddJob(string fullName, params string[] parameters)
     {
         var job = new FakeJenkinsJob(fullName, parameters);

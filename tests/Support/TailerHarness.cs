@@ -18,6 +18,7 @@ public sealed class TailerHarness : IAsyncDisposable
     private readonly Task _tailer;
     private readonly Task _collector;
     private readonly SemaphoreSlim _changed = new(0);
+    private bool _disposed;
 
     public TailerHarness(string path, TempFolder folder, Action<TailHubOptions>? configure = null, Func<bool>? linesWatched = null)
     {
@@ -81,8 +82,11 @@ public sealed class TailerHarness : IAsyncDisposable
     public Task WaitForNoticeAsync(NoticeKind kind, TimeSpan? timeout = null) =>
         WaitUntilAsync(h => h.Notices.Any(n => n.Kind == kind), $"a {kind} notice", timeout);
 
+    /// <summary>Stops the tailer (a test may do so early, to leave it as a stuck one would be); safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         _stop.Cancel();
         try { await _tailer; } catch (OperationCanceledException) { }
         try { await _collector; } catch (OperationCanceledException) { }

@@ -2,6 +2,7 @@
 // Incoming lines are queued and applied once per animation frame, so a firehose costs one DOM update per frame.
 
 import { compileFilter } from './filter.js';
+import { BUDGET_MS, RegexMatcher } from './matcher.js';
 import { LogStream } from './stream.js';
 import { authFetch } from './auth.js';
 import { LineStore } from './store.js';
@@ -21,7 +22,11 @@ const state = readState(location.search);
 const store = new LineStore(state.maxLines);
 const colours = new Map();
 let sources = [];
-let filter = compileFilter(state.filter, state.matchCase);
+let filter = null;
+// A /regex/ filter is evaluated off the page's thread: entries carry its answer (m: false or match ranges) for the
+// filter generation (mg) that computed it.
+let matcher = null;
+let filterGen = 0;
 let pending = [];
 let paused = false;
 let received = 0;
@@ -84,30 +89,62 @@ function frame() {
   showCounts();
 }
 
-// Moves queued entries into the store and, where they pass the filter, into the view; trims to the bound.
+// Moves queued entries into the store and, where they pass the filter, into the view; trims to the bound. With a
+// /regex/ filter they reach the view once the worker has answered for them (in order: it answers in order).
 function ingest() {
   let batch = pending;
   pending = [];
   if (batch.length > store.maxLines) batch = batch.slice(batch.length - store.maxLines);
-  const shown = [];
-  for (const entry of batch) {
-    store.add(entry);
-    if (passes(entry)) shown.push(entry);
+  for (const entry of batch) store.add(entry);
+  view.dropBefore(store.trim());
+  if (!matcher) {
+    appendPassing(batch);
+    return;
   }
-  const firstId = store.trim();
-  let from = 0;
-  while (from < shown.length && shown[from].id < firstId) from++;
-  view.dropBefore(firstId);
-  view.append(from > 0 ? shown.slice(from) : shown);
+  const gen = filterGen;
+  evaluate(batch).then((done) => {
+    if (done && gen === filterGen) appendPassing(batch);
+  });
 }
 
-const passes = (entry) => entry.marker !== '' || filter.error !== null || filter.test(plainOf(entry));
+function appendPassing(entries) {
+  const firstId = store.firstId();
+  view.append(entries.filter((e) => e.id >= firstId && passes(e)));
+  schedule();
+}
+
+/** Has the current regex filter evaluated for these entries; false if the filter changed or was stopped meanwhile. */
+async function evaluate(entries) {
+  const gen = filterGen;
+  const todo = entries.filter((e) => !e.marker && e.mg !== gen);
+  if (todo.length === 0) return true;
+  const results = await matcher.match(todo.map(plainOf));
+  if (results === null || gen !== filterGen) return false;
+  todo.forEach((e, i) => {
+    e.m = results[i];
+    e.mg = gen;
+  });
+  return true;
+}
+
+function passes(entry) {
+  if (entry.marker !== '' || filter.error !== null) return true;
+  if (filter.mode === 'regex') return entry.mg === filterGen && entry.m !== false;
+  return filter.test(plainOf(entry));
+}
+
+/** Match ranges for highlighting: computed here for text, by the worker for a regex. */
+function highlighter() {
+  if (!filter.active || filter.error) return null;
+  if (filter.mode !== 'regex') return filter.ranges;
+  return (plain, entry) => (entry.mg === filterGen && entry.m) || [];
+}
 
 // ---- sources and stream ----
 
 async function loadSources() {
   try {
-    const response = await authFetch('/api/sources', { headers: { Accept: 'application/json' } });
+    const response = await authFetch('api/sources', { headers: { Accept: 'application/json' } });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const list = await response.json();
     const first = sources.length === 0;
@@ -160,14 +197,56 @@ const serverGrep = () => (state.serverGrep && !filter.error ? filter.serverPatte
 
 let grepTimer = 0;
 
-function applyFilter() {
+function setFilter() {
   filter = compileFilter(state.filter, state.matchCase);
-  rowContext.highlight = filter.active && !filter.error ? filter.ranges : null;
+  filterGen++;
+  matcher?.close();
+  matcher = null;
+  if (filter.mode === 'regex' && !filter.error) {
+    const gen = filterGen;
+    matcher = new RegexMatcher(filter.source, filter.flags, (lines) => regexStopped(gen, lines));
+  }
+  rowContext.highlight = highlighter();
+}
+
+function applyFilter() {
+  setFilter();
   saveState(state);
-  view.setItems(store.entries.filter(passes));
+  showFilter();
   showFilterError();
   clearTimeout(grepTimer);
   grepTimer = setTimeout(() => stream.setGrep(serverGrep()), GREP_DEBOUNCE_MS);
+}
+
+// The view for the current filter: at once, or once the worker has answered for every line held.
+function showFilter() {
+  if (!matcher) {
+    view.setItems(store.entries.filter(passes));
+    schedule();
+    return;
+  }
+  const gen = filterGen;
+  evaluate(store.entries).then((done) => {
+    if (!done || gen !== filterGen) return;
+    view.setItems(store.entries.filter(passes));
+    schedule();
+  });
+}
+
+// The pattern took the whole budget on one batch: it is dropped (every line shows) and the user is told why.
+function regexStopped(gen, lines) {
+  if (gen !== filterGen) return;
+  matcher = null;
+  filter = {
+    ...filter,
+    error: `This regular expression took over ${BUDGET_MS / 1000} s on ${lines.toLocaleString()} line${lines === 1 ? '' : 's'} `
+      + 'and was stopped so the page stays responsive; it probably backtracks catastrophically (nested repetition '
+      + 'such as (a+)*). Every line is shown until the filter is changed.',
+  };
+  rowContext.highlight = null;
+  showFilter();
+  showFilterError();
+  stream.setGrep(serverGrep());
 }
 
 function showFilterError() {
@@ -323,7 +402,7 @@ document.addEventListener('keydown', (e) => {
   }
 });
 
-rowContext.highlight = filter.active && !filter.error ? filter.ranges : null;
+setFilter();
 toggle('case', state.matchCase);
 toggle('server-grep', state.serverGrep);
 toggle('timestamps', state.timestamps);

@@ -23,7 +23,7 @@ export async function authFetch(url, options = {}) {
 /** A stream token for these sources (none: all the key's sources), or '' when the server needs no key. */
 export async function streamToken(names) {
   if (!key) return '';
-  const response = await authFetch('/api/stream-tokens', {
+  const response = await authFetch('api/stream-tokens', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ sources: names }),

@@ -12,7 +12,7 @@ export function plainOf(entry) {
 }
 
 /**
- * ctx: { colourOf(source) → palette slot, showSource, timestamps, highlight(plain) → [start, end) ranges or null }
+ * ctx: { colourOf(source) → palette slot, showSource, timestamps, highlight(plain, entry) → [start, end) ranges, or null }
  */
 export function buildRow(entry, ctx) {
   const row = document.createElement('div');
@@ -35,7 +35,7 @@ export function buildRow(entry, ctx) {
     msg.append(`${MARKER_ICON[entry.marker] ?? '●'} ${entry.text}`);
   } else {
     const runs = (entry.runs ??= parseAnsi(entry.text));
-    const ranges = ctx.highlight?.(plainOf(entry)) ?? [];
+    const ranges = ctx.highlight?.(plainOf(entry), entry) ?? [];
     if (ranges.length === 0) {
       for (const run of runs) msg.append(run.style ? styled(run) : run.text);
     } else {

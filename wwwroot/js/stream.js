@@ -74,7 +74,7 @@ export class LogStream {
     if (grep) q.set('grep', grep);
     if (this.lastId) q.set('lastEventId', this.lastId);
     if (token) q.set('token', token);
-    return `/api/stream?${q}`;
+    return `api/stream?${q}`;
   }
 
   async open() {

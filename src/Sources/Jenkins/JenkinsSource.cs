@@ -41,6 +41,7 @@ public sealed class JenkinsSource : ISource, ITriggersBuilds, IDisposable
         Name = options.Name;
         Directory = directory;
         _time = time;
+        Counters = new SourceCounters(time);
         _logger = loggers.CreateLogger<JenkinsSource>();
         _follow = options.Follow;
         _poll = options.PollInterval;
@@ -56,7 +57,7 @@ public sealed class JenkinsSource : ISource, ITriggersBuilds, IDisposable
     public string Name { get; }
     public string Kind => "jenkins";
     public string Target => _client.JobUrl;
-    public SourceCounters Counters { get; } = new();
+    public SourceCounters Counters { get; }
 
     /// <summary>The source's state, from its build's: a build it cannot see is an error, one not there yet is waited for.</summary>
     public SourceStatus Status => Build.State switch

@@ -49,6 +49,7 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
         _time = time;
         _logger = logger;
         Name = options.Name;
+        Counters = new SourceCounters(time);
         if (options.MaxLinesPerSecond > 0)
         {
             var limit = options.MaxLinesPerSecond;
@@ -67,7 +68,7 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
     public string Name { get; }
     public string Kind => "push";
     public string Target => _options.Stdin ? "standard input" : $"PUT/POST /api/sources/{Name}/lines";
-    public SourceCounters Counters { get; } = new();
+    public SourceCounters Counters { get; }
 
     public SourceStatus Status => Volatile.Read(ref _uploads) > 0
         ? new SourceStatus(SourceState.Following, [], _options.Stdin ? "reading standard input" : $"receiving {_uploads} upload(s)")

@@ -71,8 +71,9 @@ public sealed class SourceHub
                     foreach (var record in chunk)
                     {
                         _history.Add(record);
-                        // A run's lines are not in memory: everything the ring held is now older than lines it lacks.
-                        if (record is LineRun) Backlog.Clear();
+                        // A run's lines are not in memory, and a gap (a mirror's hole) takes several numbers in one
+                        // record: either way the ring's numbers would stop being consecutive, so it starts over after it.
+                        if (record is LineRun or SequenceGap) Backlog.Clear();
                         else Backlog.Add(record);
                     }
                     Interlocked.Exchange(ref _lastSeq, chunk[^1].LastSeq);

@@ -65,6 +65,11 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                 case LineRun run:
                     AddLines(run.Seq, run.TimestampMs, run.File, run.Start, run.End, RedactionState.Start);
                     break;
+                case SequenceGap gap:
+                    // Nothing to read back: replayed as a gap (a mirror's hub keeps no journal; this keeps the numbers right).
+                    ForgetLastFile();
+                    Append(new JournalEntry(gap.From, gap.TimestampMs, null, 0, null));
+                    break;
                 case SourceNotice notice:
                     if (notice.Kind == NoticeKind.Truncated && notice.Identity is { } id) _truncatedBefore[id] = notice.Seq;
                     ForgetLastFile();

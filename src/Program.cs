@@ -4,6 +4,7 @@ using TailHub.Hosting;
 using TailHub.Limits;
 using TailHub.Logging;
 using TailHub.Observability;
+using TailHub.ScaleOut;
 using TailHub.Security;
 
 namespace TailHub;
@@ -49,6 +50,7 @@ public static class Program
         builder.Services.AddTailHubLimits(builder.Configuration);
         builder.Services.AddTailHubSecurity(builder.Configuration);
         builder.Services.AddTailHubAccessControl();
+        builder.Services.AddTailHubScaleOut(builder.Configuration);
 
         var app = builder.Build();
         app.UseTailHubForwardedHeaders();
@@ -57,17 +59,21 @@ public static class Program
         app.UseTailHubCors();
         app.UseTailHubRequestLimits();
         app.UseTailHubAccessControl();
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
-        // Roles per endpoint group; routes naming a source also check the key's sources.
-        var viewers = app.MapGroup("").RequireAuthorization(AccessPolicies.Viewer).AddEndpointFilter<SourceAccessFilter>();
-        viewers.MapSources();
-        viewers.MapStream();
-        viewers.MapStreamTokens();
-        var operators = app.MapGroup("").RequireAuthorization(AccessPolicies.Operator).AddEndpointFilter<SourceAccessFilter>();
-        operators.MapBuilds();
-        var ingesters = app.MapGroup("").RequireAuthorization(AccessPolicies.Ingest).AddEndpointFilter<SourceAccessFilter>();
-        ingesters.MapIngest();
+        if (app.ServesViewers())
+        {
+            app.UseDefaultFiles();
+            app.UseStaticFiles();
+            // Roles per endpoint group; routes naming a source also check the key's sources.
+            var viewers = app.MapGroup("").RequireAuthorization(AccessPolicies.Viewer).AddEndpointFilter<SourceAccessFilter>();
+            viewers.MapSources();
+            viewers.MapStream();
+            viewers.MapStreamTokens();
+            var operators = app.MapGroup("").RequireAuthorization(AccessPolicies.Operator).AddEndpointFilter<SourceAccessFilter>();
+            operators.MapBuilds();
+            var ingesters = app.MapGroup("").RequireAuthorization(AccessPolicies.Ingest).AddEndpointFilter<SourceAccessFilter>();
+            ingesters.MapIngest();
+        }
+        app.MapScaleOut();
         app.MapTailHubMetrics();
         app.MapTailHubHealth();
         return app;

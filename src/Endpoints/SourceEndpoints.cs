@@ -16,7 +16,8 @@ public static class SourceEndpoints
         string Name, string Type, string Path, string State, string? Message,
         IReadOnlyList<FileView> Files, long LinesRead, long BytesRead, long LastSeq, int Viewers, long LinesDropped,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BuildView? Build = null,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PushedOffset = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PushedOffset = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Agent = null);
 
     public static IEndpointRouteBuilder MapSources(this IEndpointRouteBuilder routes)
     {
@@ -49,6 +50,7 @@ public static class SourceEndpoints
             live.Broadcaster.ViewerCount,
             live.Broadcaster.LinesDropped,
             source is ITriggersBuilds { Build: var b } ? new BuildView(b.State, b.Number, b.Result, b.QueueId, b.Url, b.Message) : null,
-            source is IAcceptsPushedLines push ? push.Offset : null);
+            source is IAcceptsPushedLines push ? push.Offset : null,
+            source is IHasOwner owned ? owned.Owner : null);
     }
 }

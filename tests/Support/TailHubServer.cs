@@ -100,11 +100,21 @@ public sealed class TailHubServer : IAsyncDisposable
         throw new InvalidOperationException("TailHub.csproj not found above " + AppContext.BaseDirectory);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops TailHub and leaves its folder, for a test that starts it again on the same data.</summary>
+    public async Task StopAsync()
     {
+        if (_stopped) return;
+        _stopped = true;
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private bool _stopped;
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         Folder.Dispose();
     }
 }

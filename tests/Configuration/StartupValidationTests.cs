@@ -147,4 +147,35 @@ public sealed class StartupValidationTests : IDisposable
         Assert.DoesNotContain("   at ", errors);
         Assert.DoesNotContain("   at ", output);
     }
+
+    [Theory]
+    [InlineData("agent")]
+    [InlineData("hub")]
+    public async Task An_agent_or_hub_without_redis_stops_start_up_saying_what_it_needs(string role)
+    {
+        var (exit, errors) = await RunAsync($"--TailHub:Role={role}", "--TailHub:ClusterKeyEnv=PATH");
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"TailHub:Role={role} needs TailHub:Redis", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
+    [Fact]
+    public async Task An_unknown_role_stops_start_up()
+    {
+        var (exit, errors) = await RunAsync("--TailHub:Role=leader");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("TailHub:Role must be standalone, agent or hub (it is 'leader')", errors);
+    }
+
+    [Fact]
+    public async Task A_hub_without_a_cluster_key_stops_start_up_and_never_shows_the_redis_password()
+    {
+        var (exit, errors, output) = await RunWithOutputAsync("--TailHub:Role=hub", "--TailHub:Redis=127.0.0.1:1,password=s3cret-redis-pw");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("needs TailHub:ClusterKeyEnv", errors);
+        Assert.DoesNotContain("s3cret-redis-pw", errors + output);
+    }
 }

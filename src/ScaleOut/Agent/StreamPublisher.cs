@@ -107,26 +107,32 @@ public sealed class StreamPublisher : ISequencedRecordSink
     /// <summary>Drops the oldest buffered chunk into the gap at the front of the buffer; false when there is nothing to drop.</summary>
     private bool DropOldestLocked()
     {
-        var node = _queue.First;
-        SequenceGap? gap = null;
-        if (node?.Value is [SequenceGap { Reason: GapReason.Unpublished } g])
-        {
-            gap = g;
-            node = node.Next;
-        }
-        if (node is null) return false;
-        var dropped = node.Value;
-        _queue.Remove(node);
+        // The buffer may begin with the gap of what was dropped before; the oldest records come after it.
+        var head = _queue.First;
+        var gap = head?.Value is [SequenceGap { Reason: GapReason.Unpublished } g] ? g : null;
+        var victim = gap is null ? head : head!.Next;
+        if (victim is null) return false;
+        var dropped = victim.Value;
+        var follower = victim.Next;
+        _queue.Remove(victim);
         _buffered -= dropped.Length;
-        var lines = dropped.Sum(r => (long)r.SeqCount);
-        Interlocked.Add(ref _dropped, lines);
-        var merged = new SequenceGap(gap?.From ?? SequenceGap.FirstSeqOf(dropped[0]), dropped[^1].LastSeq, GapReason.Unpublished, _time.GetUtcNow().ToUnixTimeMilliseconds());
-        if (gap is not null) _queue.First!.Value = [merged];
-        else
+        Interlocked.Add(ref _dropped, dropped.Sum(r => (long)r.SeqCount));
+        var from = gap?.From ?? SequenceGap.FirstSeqOf(dropped[0]);
+        var to = dropped[^1].LastSeq;
+        if (gap is not null)
         {
-            _queue.AddFirst([merged]);
-            _buffered++;
+            _queue.RemoveFirst();
+            _buffered--;
         }
+        // A gap from before may follow (a batch that failed to publish was put back in front of it): one gap, not two.
+        if (follower?.Value is [SequenceGap { Reason: GapReason.Unpublished } later] && later.From == to + 1)
+        {
+            to = later.To;
+            _queue.Remove(follower);
+            _buffered--;
+        }
+        _queue.AddFirst([new SequenceGap(from, to, GapReason.Unpublished, _time.GetUtcNow().ToUnixTimeMilliseconds())]);
+        _buffered++;
         return true;
     }
 

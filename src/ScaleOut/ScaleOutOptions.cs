@@ -35,6 +35,13 @@ public sealed class ScaleOutOptions
     [Range(100, 100_000_000)]
     public long StreamMaxLines { get; set; } = 10_000;
 
+    /// <summary>
+    /// While lines keep coming, an agent appends a source's lines to Redis at most this often (a line after a quiet
+    /// spell goes at once): fewer, larger entries, so fewer appends for Redis and fewer wake-ups and reads for hubs.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>A source's stream (and its registration) expires this long after its agent last published to it.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan StreamIdleExpiry { get; set; } = TimeSpan.FromDays(7);

@@ -49,6 +49,7 @@ public sealed class StreamPublisher : ISequencedRecordSink
     private long _published;
     private long _dropped;
     private long _streamLength;
+    private long _lastAppend;
 
     public StreamPublisher(LiveSource live, SourceLease lease, RedisConnection redis, ScaleOutOptions options, TimeProvider time, ILogger logger)
     {
@@ -154,6 +155,7 @@ public sealed class StreamPublisher : ISequencedRecordSink
                     continue;
                 }
                 if (PublishedSeq < 0) await FindPositionAsync(db);
+                await CoalesceAsync(cancellationToken);
                 var batch = Take();
                 if (batch.Count == 0)
                 {
@@ -164,6 +166,7 @@ public sealed class StreamPublisher : ISequencedRecordSink
                 try
                 {
                     await AppendAsync(db, batch, cancellationToken);
+                    _lastAppend = _time.GetTimestamp();
                 }
                 catch
                 {
@@ -197,6 +200,18 @@ public sealed class StreamPublisher : ISequencedRecordSink
                 backoff = TimeSpan.FromMilliseconds(Math.Min(2000, backoff.TotalMilliseconds * 2));
             }
         }
+    }
+
+    /// <summary>
+    /// Leading-edge throttle, as the broadcaster's: a chunk after a quiet spell is appended at once; while chunks keep
+    /// coming they are gathered for <see cref="ScaleOutOptions.PublishInterval"/> after the last append. Every entry
+    /// costs Redis an append and every hub a wake-up and a read, so entries, not lines, are what a scale-out pays for.
+    /// </summary>
+    private async Task CoalesceAsync(CancellationToken cancellationToken)
+    {
+        if (_lastAppend == 0) return;
+        var wait = _options.PublishInterval - _time.GetElapsedTime(_lastAppend);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, cancellationToken);
     }
 
     private async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -274,7 +289,7 @@ public sealed class StreamPublisher : ISequencedRecordSink
     /// <summary>
     /// Appends the batch as entries (runs read back as lines first), one after another: an entry is appended only once
     /// the one before it is in the stream, so the stream's last id always says how far the agent got. Then the
-    /// stream's expiry is refreshed and the hubs are woken.
+    /// hubs are woken and the stream's expiry refreshed.
     /// </summary>
     private async Task AppendAsync(IDatabase db, List<SourceRecord[]> batch, CancellationToken cancellationToken)
     {
@@ -299,8 +314,10 @@ public sealed class StreamPublisher : ISequencedRecordSink
             }
         }
         await FlushAsync();
-        await db.KeyExpireAsync(_key, _options.StreamIdleExpiry);
-        await (await _redis.SubscriberAsync()).PublishAsync(_wakeChannel, appendedTo);
+        // The hubs are woken before anything else: their read is on every line's path. Neither waits for an answer
+        // (a lost wake-up costs a hub its next safety-net read; the expiry is refreshed again on the next append).
+        await (await _redis.SubscriberAsync()).PublishAsync(_wakeChannel, appendedTo, CommandFlags.FireAndForget);
+        await db.KeyExpireAsync(_key, _options.StreamIdleExpiry, CommandFlags.FireAndForget);
 
         async ValueTask AddAsync(SourceRecord record)
         {

@@ -20,6 +20,7 @@ namespace TailHub.ScaleOut.Hub;
 public sealed class MirrorSource : ISource, IHasOwner
 {
     public static readonly TimeSpan SafetyNetInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan LengthInterval = TimeSpan.FromSeconds(5);
     private const int EntriesPerRead = 200;
 
     private readonly RedisConnection _redis;
@@ -84,7 +85,8 @@ public sealed class MirrorSource : ISource, IHasOwner
             if (silent > _options.AgentSilentAfter)
                 return new SourceStatus(SourceState.Error, [], $"agent {r.Agent} has not reported for {silent.TotalSeconds:0} s (it said: {r.State}{(r.Message is null ? "" : ", " + r.Message)})");
             var state = Enum.TryParse<SourceState>(r.State, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : SourceState.Following;
-            return new SourceStatus(state, [], r.Message is null ? $"published by agent {r.Agent}" : $"{r.Message} (agent {r.Agent})");
+            var message = r.Message is null ? $"published by agent {r.Agent}" : r.Message.Contains(r.Agent, StringComparison.Ordinal) ? r.Message : $"{r.Message} (agent {r.Agent})";
+            return new SourceStatus(state, [], message);
         }
     }
 
@@ -116,16 +118,38 @@ public sealed class MirrorSource : ISource, IHasOwner
 
     public async Task RunAsync(SourceWriter writer, CancellationToken cancellationToken)
     {
+        var channel = RedisChannel.Literal(RedisKeys.WakeChannel(Name));
+        Action<RedisChannel, RedisValue> wake = (_, _) => _wake.Writer.TryWrite(true);
         var subscribed = false;
+        try
+        {
+            await FollowAsync(writer, channel, wake, () => subscribed = true, cancellationToken);
+        }
+        finally
+        {
+            // A mirror replaced by one of a new epoch stops listening; the multiplexer's subscription stays for the new one.
+            if (subscribed)
+            {
+                try { await (await _redis.SubscriberAsync()).UnsubscribeAsync(channel, wake); }
+                catch (Exception e) when (e is RedisException or TimeoutException) { }
+            }
+        }
+    }
+
+    private async Task FollowAsync(SourceWriter writer, RedisChannel channel, Action<RedisChannel, RedisValue> wake, Action subscribed, CancellationToken cancellationToken)
+    {
+        var isSubscribed = false;
+        var lengthReadAt = 0L;
         var backoff = TimeSpan.FromMilliseconds(200);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                if (!subscribed)
+                if (!isSubscribed)
                 {
-                    await (await _redis.SubscriberAsync()).SubscribeAsync(RedisChannel.Literal(RedisKeys.WakeChannel(Name)), (_, _) => _wake.Writer.TryWrite(true));
-                    subscribed = true;
+                    await (await _redis.SubscriberAsync()).SubscribeAsync(channel, wake);
+                    isSubscribed = true;
+                    subscribed();
                 }
                 var db = await _redis.DatabaseAsync();
                 var entries = await db.StreamRangeAsync(StreamKey, $"{writer.LastSeq + 1}", "+", EntriesPerRead);
@@ -134,7 +158,12 @@ public sealed class MirrorSource : ISource, IHasOwner
                 backoff = TimeSpan.FromMilliseconds(200);
                 if (entries.Length == 0)
                 {
-                    Interlocked.Exchange(ref _streamLength, await db.StreamLengthAsync(StreamKey));
+                    // The stream's length is for metrics: every few seconds is plenty (a hub follows every source).
+                    if (lengthReadAt == 0 || _time.GetElapsedTime(lengthReadAt) > LengthInterval)
+                    {
+                        Interlocked.Exchange(ref _streamLength, await db.StreamLengthAsync(StreamKey));
+                        lengthReadAt = _time.GetTimestamp();
+                    }
                     await WaitAsync(cancellationToken);
                     continue;
                 }

@@ -18,7 +18,10 @@ public static class RedisKeys
     /// <summary>Which agent publishes the source: <c>SET NX PX</c>, renewed while the agent lives.</summary>
     public static string Lease(string source) => $"tailhub:lease:{{{source}}}";
 
-    /// <summary>Published after each append to the source's stream, to wake the hubs' mirrors.</summary>
+    /// <summary>
+    /// Published after each append to the source's stream, to wake the hubs' mirrors: a sharded channel
+    /// (<c>SPUBLISH</c>, Redis 7), so under Redis Cluster a wake-up stays on its source's shard instead of going to every node.
+    /// </summary>
     public static string WakeChannel(string source) => $"tailhub:wake:{{{source}}}";
 
     /// <summary>The sequence number a stream entry id names (<c>{lastSeq}-0</c>); -1 when it is not one of ours.</summary>

@@ -60,7 +60,7 @@ public sealed class StreamPublisher : ISequencedRecordSink
         _time = time;
         _logger = logger;
         _key = RedisKeys.Stream(live.Name, live.Hub.Epoch);
-        _wakeChannel = RedisChannel.Literal(RedisKeys.WakeChannel(live.Name));
+        _wakeChannel = RedisChannel.Sharded(RedisKeys.WakeChannel(live.Name));
     }
 
     public LiveSource Live => _live;

@@ -118,7 +118,7 @@ public sealed class MirrorSource : ISource, IHasOwner
 
     public async Task RunAsync(SourceWriter writer, CancellationToken cancellationToken)
     {
-        var channel = RedisChannel.Literal(RedisKeys.WakeChannel(Name));
+        var channel = RedisChannel.Sharded(RedisKeys.WakeChannel(Name));
         Action<RedisChannel, RedisValue> wake = (_, _) => _wake.Writer.TryWrite(true);
         var subscribed = false;
         try

@@ -44,6 +44,15 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
     cmd.SetAction((p, ct) => Execute(p, ct, c => SweepScenario.RunAsync(c, "run", [p.GetValue(n)], [p.GetValue(r)], Seconds(p.GetValue(d)), ct)));
     root.Subcommands.Add(cmd);
 }
+// scaleout: one agent and several hubs on one Redis (redis-server from Debian), viewers split over the hubs.
+{
+    var n = Viewers(10000); var r = Rate(100); var d = Duration(20);
+    var h = new Option<int>("--hubs") { Description = "Hubs the viewers are split over", DefaultValueFactory = _ => 2 };
+    var k = new Option<int>("--sources") { Description = "Sources the agent publishes, each at R lines/s (the viewers watch one)", DefaultValueFactory = _ => 1 };
+    var cmd = new Command("scaleout", "One agent + H hubs on one Redis: N viewers split over the hubs × R lines/s × D s") { n, r, d, h, k };
+    cmd.SetAction((p, ct) => Execute(p, ct, c => ScaleOutScenario.RunAsync(c, p.GetValue(n), p.GetValue(r), Seconds(p.GetValue(d)), p.GetValue(h), p.GetValue(k), ct)));
+    root.Subcommands.Add(cmd);
+}
 // sweep: the grid.
 {
     var n = List("--viewers", "10,100,1000,5000,10000", "Viewer counts"); var r = List("--rates", "100,1000,10000", "Rates in lines/s"); var d = Duration(20);

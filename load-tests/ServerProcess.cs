@@ -51,8 +51,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// Starts TailHub on 127.0.0.1 with one source, <paramref name="sourceName"/>, at <paramref name="filePath"/>
     /// (created empty unless <paramref name="createFile"/> is false), and waits until it answers.
     /// </summary>
+    /// <param name="readyPath">What answers once it is ready: <c>api/sources</c>, or <c>healthz/live</c> for an agent (which serves no API).</param>
     public static async Task<ServerProcess> StartAsync(ServerOptions options, string sourceName, string filePath, bool createFile,
-        IReadOnlyDictionary<string, string> settings, string folder, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string> settings, string folder, CancellationToken cancellationToken, string readyPath = "api/sources")
     {
         var dll = options.DllPath ?? DefaultDllPath();
         EnsureBuilt(options, dll);
@@ -93,11 +94,11 @@ public sealed class ServerProcess : IAsyncDisposable
         ProcessRegistry.Track(process);
 
         var server = new ServerProcess(new Uri($"http://127.0.0.1:{port}/"), sourceName, filePath, process.Id, process);
-        await server.WaitReadyAsync(TimeSpan.FromSeconds(30), log, cancellationToken);
+        await server.WaitReadyAsync(TimeSpan.FromSeconds(30), log, readyPath, cancellationToken);
         return server;
     }
 
-    private async Task WaitReadyAsync(TimeSpan timeout, string log, CancellationToken cancellationToken)
+    private async Task WaitReadyAsync(TimeSpan timeout, string log, string readyPath, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
@@ -107,7 +108,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 throw new InvalidOperationException($"TailHub exited with code {_process.ExitCode}; see {log}:\n{ReadTail(log)}");
             try
             {
-                using var response = await http.GetAsync("api/sources", cancellationToken);
+                using var response = await http.GetAsync(readyPath, cancellationToken);
                 if (response.IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { }

@@ -1,4 +1,5 @@
 using System.Net;
+using TailHub.Tests.Observability;
 using TailHub.Tests.Support;
 using static TailHub.Tests.Support.ScaleOutNodes;
 
@@ -86,6 +87,26 @@ public sealed class AgentAndHubsTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(source.GetProperty("agent").GetString()));
         Assert.Equal("file", source.GetProperty("type").GetString());
         Assert.Equal(_agent.Folder.PathOf("app.log"), source.GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public async Task The_agent_and_the_hubs_export_publishing_and_mirroring_series_that_promtool_accepts()
+    {
+        await using var onA = await SseTestClient.ConnectAsync(_hubA.BaseAddress, "/api/stream?sources=app&backlog=0");
+        Write(1, 50);
+        await onA.ReadUntilLinesAsync("app", 50);
+
+        var agent = await Scrape.UntilAsync(_agent, "tailhub_publish_records_total", 50, "source=\"app\"");
+        var hub = await Scrape.UntilAsync(_hubA, "tailhub_delivery_duration_seconds_count", 1, "source=\"app\"");
+
+        Assert.True(PrometheusText.Value(agent, "tailhub_publish_records_total", "source=\"app\"") >= 50);
+        Assert.Equal(0, PrometheusText.Value(agent, "tailhub_publish_buffered", "source=\"app\""));
+        Assert.Equal(0, PrometheusText.Value(agent, "tailhub_publish_errors_total", "source=\"app\""));
+        Assert.Equal(1, PrometheusText.Value(agent, "tailhub_redis_connected"));
+        Assert.NotNull(PrometheusText.Value(hub, "tailhub_mirror_lag_seconds", "source=\"app\""));
+        Assert.Equal(1, PrometheusText.Value(hub, "tailhub_redis_connected"));
+        await Promtool.AssertCleanAsync(agent);
+        await Promtool.AssertCleanAsync(hub);
     }
 
     [Fact]

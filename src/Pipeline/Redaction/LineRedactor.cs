@@ -87,6 +87,25 @@ public sealed partial class LineRedactor
         return state == RedactionState.Start ? LineCounter.CountUnlessContains(lines, "-----BEGIN"u8) : -1;
     }
 
+    /// <summary>
+    /// Whether masking could change any of the whole lines in <paramref name="chars"/>, from the start state: false
+    /// only when no rule's trigger (nor <c>-----BEGIN</c>) occurs anywhere in them, every rule has triggers, and no
+    /// line is a lone PEM body line. A block for which this is false is masked line by line instead.
+    /// </summary>
+    public bool MayMaskAnyLine(ReadOnlySpan<char> chars)
+    {
+        if (!Enabled) return false;
+        if (_alwaysTried.Length > 0 || chars.ContainsAny(_triggers!)) return true;
+        while (!chars.IsEmpty)
+        {
+            var newline = chars.IndexOf('\n');
+            var line = newline < 0 ? chars : chars[..newline];
+            if (line.Length == PemLineLength && IsBase64(line)) return true;
+            chars = newline < 0 ? [] : chars[(newline + 1)..];
+        }
+        return false;
+    }
+
     private bool NeedsMasking(ReadOnlySpan<char> chars)
     {
         if (chars.ContainsAny(_triggers!)) return true;

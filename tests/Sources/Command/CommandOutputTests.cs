@@ -1,0 +1,115 @@
+using TailHub.Tests.Support;
+
+namespace TailHub.Tests.Sources.Command;
+
+/// <summary>A real child process's output as viewers get it: both streams, each line tagged, framed like a file's lines.</summary>
+public sealed class CommandOutputTests
+{
+    [Fact]
+    public async Task Stdout_and_stderr_lines_arrive_interleaved_as_written_each_tagged_with_its_stream()
+    {
+        // Paced, so the order across the two pipes is the order the process wrote in.
+        await using var job = await CommandSource.StartAsync("""
+            for i in 1 2 3 4 5 6; do echo "out $i"; sleep 0.05; echo "err $i" >&2; sleep 0.05; done
+            """);
+        await using var viewer = await job.WatchAsync();
+
+        var run = await job.Runs.StartedAsync(CommandSource.Name);
+        var lines = CommandSource.LinesOf(await CommandSource.ReadUntilRunEndsAsync(viewer, run));
+
+        var expected = Enumerable.Range(1, 6).SelectMany(i => new[] { ($"out {i}", "stdout"), ($"err {i}", "stderr") }).ToList();
+        Assert.Equal(expected, lines);
+    }
+
+    [Fact]
+    public async Task Both_streams_written_at_speed_arrive_complete_and_in_order_within_each_stream()
+    {
+        await using var job = await CommandSource.StartAsync("""
+            seq -f 'out %g' 1 100000 &
+            seq -f 'err %g' 1 100000 >&2
+            wait
+            """, new() { ["TailHub:BacklogLines"] = "10" });
+        await using var viewer = await job.WatchAsync();
+
+        var run = await job.Runs.StartedAsync(CommandSource.Name);
+        var lines = CommandSource.LinesOf(await CommandSource.ReadUntilRunEndsAsync(viewer, run, TimeSpan.FromSeconds(60)));
+
+        Assert.Equal(Enumerable.Range(1, 100000).Select(i => $"out {i}"), lines.Where(l => l.Stream == "stdout").Select(l => l.Text));
+        Assert.Equal(Enumerable.Range(1, 100000).Select(i => $"err {i}"), lines.Where(l => l.Stream == "stderr").Select(l => l.Text));
+        // Read as they came, not one stream after the other: stderr lines appear before the last stdout line.
+        Assert.True(lines.FindIndex(l => l.Stream == "stderr") < lines.FindLastIndex(l => l.Stream == "stdout"));
+    }
+
+    [Fact]
+    public async Task A_partial_line_waits_for_its_own_newline_whatever_the_other_stream_writes()
+    {
+        await using var job = await CommandSource.StartAsync("""
+            printf 'progress: 10%%' >&2
+            sleep 0.2
+            echo 'a whole stdout line'
+            sleep 0.2
+            printf ' ... 100%%\n' >&2
+            printf 'no newline at the end'
+            """);
+        await using var viewer = await job.WatchAsync();
+
+        var run = await job.Runs.StartedAsync(CommandSource.Name);
+        var lines = CommandSource.LinesOf(await CommandSource.ReadUntilRunEndsAsync(viewer, run));
+
+        Assert.Equal([("a whole stdout line", "stdout"), ("progress: 10% ... 100%", "stderr"), ("no newline at the end", "stdout")], lines);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_is_repaired_and_a_line_starting_with_0xFF_stays_a_stdout_line_live_and_read_back()
+    {
+        await using var job = await CommandSource.StartAsync("""
+            printf '\377starts with 0xFF\n'
+            printf 'bad \376\300 bytes\n' >&2
+            """, new() { ["TailHub:BacklogLines"] = "1" });
+        await using var viewer = await job.WatchAsync();
+        var run = await job.Runs.StartedAsync(CommandSource.Name);
+        var live = CommandSource.LinesOf(await CommandSource.ReadUntilRunEndsAsync(viewer, run));
+
+        // From the run's start: read back from its spool, not from memory (the backlog holds one record).
+        var cursor = (await job.Runs.EndedAsync(CommandSource.Name, run)).GetProperty("cursor").GetString();
+        await using var later = await job.WatchAsync("", cursor);
+        var readBack = CommandSource.LinesOf(await CommandSource.ReadUntilRunEndsAsync(later, run));
+
+        List<(string, string)> expected = [("\uFFFDstarts with 0xFF", "stdout"), ("bad \uFFFD\uFFFD bytes", "stderr")];
+        Assert.Equal(expected, live);
+        Assert.Equal(expected, readBack);
+    }
+
+    [Fact]
+    public async Task A_one_megabyte_line_is_cut_and_marked_and_the_next_line_is_whole()
+    {
+        await using var job = await CommandSource.StartAsync("""
+            head -c 1048576 /dev/zero | tr '\0' 'a'
+            echo
+            echo 'after the long line'
+            """);
+        await using var viewer = await job.WatchAsync();
+
+        var run = await job.Runs.StartedAsync(CommandSource.Name);
+        var lines = CommandSource.LinesOf(await CommandSource.ReadUntilRunEndsAsync(viewer, run));
+
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(new string('a', 65536) + " … [line cut: 983,040 more bytes]", lines[0].Text);
+        Assert.Equal("after the long line", lines[1].Text);
+    }
+
+    [Fact]
+    public async Task Secrets_in_a_process_output_are_masked_before_they_are_spooled()
+    {
+        await using var job = await CommandSource.StartAsync("echo 'password=hunter2'; echo 'token=abc' >&2");
+        await using var viewer = await job.WatchAsync();
+
+        var run = await job.Runs.StartedAsync(CommandSource.Name);
+        var lines = CommandSource.LinesOf(await CommandSource.ReadUntilRunEndsAsync(viewer, run));
+        var spool = await File.ReadAllTextAsync(Directory.GetFiles(job.Server.Folder.PathOf("data"), $"{run}.log", SearchOption.AllDirectories).Single());
+
+        Assert.Equal([("password=***", "stdout"), ("token=***", "stderr")], lines);
+        Assert.DoesNotContain("hunter2", spool);
+        Assert.DoesNotContain("abc", spool);
+    }
+}

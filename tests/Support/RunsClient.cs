@@ -42,7 +42,7 @@ public sealed class RunsClient(HttpClient http)
         JsonElement? last = null;
         while (DateTime.UtcNow < deadline)
         {
-            last = (await ListAsync(source)).FirstOrDefault(r => r.GetProperty("number").GetInt32() == number);
+            last = (await ListAsync(source)).Where(r => r.GetProperty("number").GetInt32() == number).Cast<JsonElement?>().FirstOrDefault();
             if (last is { } run && states.Contains(run.GetProperty("state").GetString())) return run;
             await Task.Delay(20);
         }

@@ -168,7 +168,8 @@ public sealed class RunSource : ISource, IHasRuns, IStartsRuns, IDisposable
                 }
                 catch (OperationCanceledException) when (active.StopRequested && !_stopping.IsCancellationRequested)
                 {
-                    await EndAsync(active, active.Run with { State = RunState.Cancelled, EndedAt = _time.GetUtcNow() }, $"run #{run.Number} cancelled before it started", null);
+                    await EndAsync(active, active.Run with { State = RunState.Cancelled, EndedAt = _time.GetUtcNow(), Message = "cancelled before it started" },
+                        $"run #{run.Number} cancelled before it started", null);
                     ended = true;
                     return;
                 }
@@ -222,7 +223,7 @@ public sealed class RunSource : ISource, IHasRuns, IStartsRuns, IDisposable
         async Task StartedAsync()
         {
             recorder = new RunRecorder(writer, SpoolFile.Open(_ledger.SpoolPath(active.Run.Number)), _options.MaxRunBytes);
-            var running = active.Run with { State = RunState.Running, StartedAt = _time.GetUtcNow(), Message = null };
+            var running = active.Run with { State = RunState.Running, StartedAt = _time.GetUtcNow() };
             running = await AnnounceAsync(active, running, $"run #{running.Number} started: {Target}", first: true);
             active.Started.TrySetResult(running);
             pump = PumpAsync(output, recorder, active, writer);

@@ -306,7 +306,7 @@ public sealed class RunSource : ISource, IHasRuns, IStartsRuns, IDisposable
         if (exit.Lost)
             return (run with { State = RunState.Lost, Message = exit.Message }, $"run #{n} lost: {exit.Message}");
         var state = exit is { ExitCode: 0, Signal: null } ? RunState.Succeeded : RunState.Failed;
-        return (run with { State = state, ExitCode = exit.ExitCode, Signal = exit.Signal, Message = exit.Message }, $"run #{n} {RunStates.Name(state)} ({result})");
+        return (run with { State = state, ExitCode = exit.ExitCode, Signal = exit.Signal, Message = exit.Message ?? run.Message }, $"run #{n} {RunStates.Name(state)} ({result})");
     }
 
     private async Task EndAsync(ActiveRun active, RunInfo run, string message, string? launchError)

@@ -11,6 +11,7 @@ import { buildRow, plainOf } from './render.js';
 import { clampMax, readState, saveState } from './state.js';
 import { downloadLines } from './download.js';
 import { describeNotice } from './markers.js';
+import { RunPanel } from './runs.js';
 
 const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
@@ -48,18 +49,25 @@ const picker = new SourcePicker($('sources'), {
     state.sources = names;
     saveState(state);
     startStream();
+    runs.setSources(sources, selectedNames());
   },
+});
+
+const runs = new RunPanel($('runs'), {
+  onPick: ({ cursor }) => startStream(cursor),
+  maxLines: () => store.maxLines,
 });
 
 const stream = new LogStream({
   lines(source, lines) {
-    for (const l of lines) pending.push({ source, seq: l.seq, ts: l.ts, text: l.text, marker: '' });
+    for (const l of lines) pending.push({ source, seq: l.seq, ts: l.ts, text: l.text, marker: '', stream: l.stream });
     received += lines.length;
     boundPending();
     schedule();
   },
   notice(type, data) {
     if (type !== 'gap') picker.setState(data.source, data.state, data.message);
+    if (data.run) runs.notice(data);
     pending.push({ source: data.source, seq: data.seq ?? data.to, ts: data.ts ?? Date.now(), text: describeNotice(type, data, !rowContext.showSource), marker: type });
     schedule();
   },
@@ -101,7 +109,7 @@ function ingest() {
   view.append(from > 0 ? shown.slice(from) : shown);
 }
 
-const passes = (entry) => entry.marker !== '' || filter.error !== null || filter.test(plainOf(entry));
+const passes = (entry) => runs.includes(entry) && (entry.marker !== '' || filter.error !== null || filter.test(plainOf(entry)));
 
 // ---- sources and stream ----
 
@@ -114,6 +122,7 @@ async function loadSources() {
     sources = list;
     list.forEach((s, i) => colours.set(s.name, i % PALETTE_SIZE));
     picker.setSources(list);
+    runs.setSources(list, selectedNames());
     if (first) {
       const known = new Set(list.map((s) => s.name));
       state.sources = state.sources.filter((n) => known.has(n));
@@ -132,7 +141,8 @@ function selectedNames() {
   return state.sources.length > 0 ? state.sources : sources.map((s) => s.name);
 }
 
-function startStream() {
+/** from: a cursor to resume from (a run's start) instead of the backlog. */
+function startStream(from = null) {
   const names = selectedNames();
   rowContext.showSource = names.length > 1;
   const tagWidth = Math.min(16, Math.max(4, ...names.map((n) => n.length)));
@@ -147,6 +157,7 @@ function startStream() {
     all: state.sources.length === 0,
     grep: serverGrep(),
     backlog: state.backlog,
+    from,
   });
 }
 

@@ -13,10 +13,11 @@ namespace TailHub.Sources.Runs;
 /// </summary>
 public sealed class RunOutput
 {
-    /// <summary>Bytes read at a time; a pipe holds 64 KiB.</summary>
-    public const int ChunkBytes = 64 * 1024;
+    /// <summary>The most one read takes: what a widened pipe holds (<see cref="PipeCapacity"/>).</summary>
+    public const int ChunkBytes = PipeCapacity.Bytes;
 
-    private readonly Channel<Chunk> _chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(32)
+    // At most this many chunks wait: a few MiB, however far behind the source is.
+    private readonly Channel<Chunk> _chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(8)
     {
         FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,
@@ -27,17 +28,26 @@ public sealed class RunOutput
 
     internal ChannelReader<Chunk> Reader => _chunks.Reader;
 
-    /// <summary>Reads <paramref name="stream"/> to its end into the queue as <paramref name="which"/>.</summary>
-    public async Task ReadFromAsync(Stream stream, LineStream which, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads <paramref name="stream"/> to its end into the queue as <paramref name="which"/>, on a thread of its own:
+    /// a blocking read per chunk costs no hop through the thread pool, which at pipe speed is what an asynchronous
+    /// read would cost most (load-tests/results/REPORT.md).
+    /// </summary>
+    public Task ReadFromAsync(Stream stream, LineStream which, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => ReadFrom(stream, which, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void ReadFrom(Stream stream, LineStream which, CancellationToken cancellationToken)
     {
+        PipeCapacity.Widen(stream);
         while (true)
         {
             var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
             int n;
             try
             {
-                n = await stream.ReadAsync(buffer.AsMemory(0, ChunkBytes), cancellationToken);
-                if (n > 0) await _chunks.Writer.WriteAsync(new Chunk(which, buffer, n), cancellationToken);
+                n = stream.Read(buffer, 0, ChunkBytes);
+                if (n > 0 && !_chunks.Writer.TryWrite(new Chunk(which, buffer, n)))
+                    _chunks.Writer.WriteAsync(new Chunk(which, buffer, n), cancellationToken).AsTask().GetAwaiter().GetResult();
             }
             catch
             {

@@ -20,7 +20,7 @@ namespace TailHub.Sources.Runs;
 public sealed class RunSource : ISource, IHasRuns, IStartsRuns, IDisposable
 {
     private const int FlushLines = 4096;
-    private const int ChunksPerTurn = 16;
+    private const int ChunksPerTurn = 32;
     // When TailHub stops, a run gets this long (or its CancelGrace, if shorter) between SIGTERM and SIGKILL.
     private static readonly TimeSpan StoppingGrace = TimeSpan.FromSeconds(3);
 
@@ -272,6 +272,7 @@ public sealed class RunSource : ISource, IHasRuns, IStartsRuns, IDisposable
                         }
                         if (writer.PendingLines >= FlushLines) await FlushAsync(writer);
                     }
+                    recorder.Commit();
                     await FlushAsync(writer);
                 }
                 finally

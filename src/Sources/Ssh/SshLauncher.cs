@@ -44,8 +44,8 @@ public sealed class SshLauncher(SshSourceOptions options, string contentRoot) : 
         using var command = client.CreateCommand(options.Command!);
         var execution = command.ExecuteAsync(CancellationToken.None);
         await run.StartedAsync();
-        var stdout = Task.Run(() => run.Output.ReadFromAsync(command.OutputStream, LineStream.Stdout, CancellationToken.None));
-        var stderr = Task.Run(() => run.Output.ReadFromAsync(command.ExtendedOutputStream, LineStream.Stderr, CancellationToken.None));
+        var stdout = run.Output.ReadFromAsync(command.OutputStream, LineStream.Stdout, CancellationToken.None);
+        var stderr = run.Output.ReadFromAsync(command.ExtendedOutputStream, LineStream.Stderr, CancellationToken.None);
         await using var terminate = run.Terminate.Register(() => Signal(command, forceKill: false));
         await using var kill = run.Kill.Register(() => Signal(command, forceKill: true));
         string? dropped = null;

@@ -112,4 +112,27 @@ public sealed class CommandOutputTests
         Assert.DoesNotContain("hunter2", spool);
         Assert.DoesNotContain("abc", spool);
     }
+
+    [Fact]
+    public async Task Output_past_MaxRunBytes_is_dropped_after_a_visible_marker_and_the_process_still_runs_to_its_end()
+    {
+        await using var job = await CommandSource.StartAsync("""
+            yes 'a line of output' 2>/dev/null | head -c 2097152
+            echo 'after the cap'
+            exit 0
+            """, new() { ["MaxRunBytes"] = "1048576" });
+        var number = await job.Runs.StartedAsync(CommandSource.Name);
+        var run = await job.Runs.EndedAsync(CommandSource.Name, number);
+
+        var spool = await File.ReadAllLinesAsync(Directory.GetFiles(job.Server.Folder.PathOf("data"), $"{number}.log", SearchOption.AllDirectories).Single());
+        await using var viewer = await job.WatchAsync("backlog=2");
+        var last = CommandSource.LinesOf(await viewer.ReadUntilLinesAsync(CommandSource.Name, 1)).Single().Text;
+
+        Assert.Equal("succeeded", CommandSource.State(run));
+        Assert.Equal("[TailHub: this run's output reached MaxRunBytes (1,048,576 bytes); the rest of it is not kept]", last);
+        Assert.Equal(last, spool[^1]);
+        Assert.DoesNotContain("after the cap", spool);
+        // 61,680 whole lines and the first 16 bytes of the next, which is "a line of output" without its newline.
+        Assert.Equal(61681, spool.Count(l => l == "a line of output"));
+    }
 }

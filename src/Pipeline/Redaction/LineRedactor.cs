@@ -88,22 +88,22 @@ public sealed partial class LineRedactor
     }
 
     /// <summary>
-    /// Whether masking could change any of the whole lines in <paramref name="chars"/>, from the start state: false
-    /// only when no rule's trigger (nor <c>-----BEGIN</c>) occurs anywhere in them, every rule has triggers, and no
-    /// line is a lone PEM body line. A block for which this is false is masked line by line instead.
+    /// Whether a rule could match anywhere in <paramref name="text"/> (whole lines, from the start state): false only
+    /// when no rule's trigger (nor <c>-----BEGIN</c>) occurs in it and every rule has triggers. With no lone PEM body
+    /// line among them either (<see cref="IsPemBodyLine"/>), masking leaves such lines as they are.
     /// </summary>
-    public bool MayMaskAnyLine(ReadOnlySpan<char> chars)
+    public bool MayMatchAnyRule(ReadOnlySpan<char> text) =>
+        Enabled && (_alwaysTried.Length > 0 || text.ContainsAny(_triggers!));
+
+    /// <summary>A line of exactly a PEM body line's 64 base64 characters: masked wherever it is.</summary>
+    public static bool IsPemBodyLine(ReadOnlySpan<byte> line)
     {
-        if (!Enabled) return false;
-        if (_alwaysTried.Length > 0 || chars.ContainsAny(_triggers!)) return true;
-        while (!chars.IsEmpty)
+        if (line.Length != PemLineLength) return false;
+        foreach (var b in line)
         {
-            var newline = chars.IndexOf('\n');
-            var line = newline < 0 ? chars : chars[..newline];
-            if (line.Length == PemLineLength && IsBase64(line)) return true;
-            chars = newline < 0 ? [] : chars[(newline + 1)..];
+            if (!(char.IsAsciiLetterOrDigit((char)b) || b is (byte)'+' or (byte)'/' or (byte)'=')) return false;
         }
-        return false;
+        return true;
     }
 
     private bool NeedsMasking(ReadOnlySpan<char> chars)

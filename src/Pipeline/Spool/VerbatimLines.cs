@@ -22,19 +22,20 @@ public static class VerbatimLines
         if (lines.IsEmpty || lines[^1] != (byte)'\n' || lines.Contains((byte)'\r') || !Utf8.IsValid(lines)) return -1;
         var count = 0;
         var rest = lines;
+        var masks = redactor.Enabled;
         while (!rest.IsEmpty)
         {
             var newline = rest.IndexOf((byte)'\n');
-            if (newline > maxLineBytes) return -1;
+            if (newline > maxLineBytes || (masks && LineRedactor.IsPemBodyLine(rest[..newline]))) return -1;
             count++;
             rest = rest[(newline + 1)..];
         }
-        if (!redactor.Enabled) return count;
+        if (!masks) return count;
         var chars = ArrayPool<char>.Shared.Rent(lines.Length);
         try
         {
             var length = Encoding.UTF8.GetChars(lines, chars);
-            return redactor.MayMaskAnyLine(chars.AsSpan(0, length)) ? -1 : count;
+            return redactor.MayMatchAnyRule(chars.AsSpan(0, length)) ? -1 : count;
         }
         finally
         {

@@ -135,4 +135,26 @@ public sealed class CommandOutputTests
         // 61,680 whole lines and the first 16 bytes of the next, which is "a line of output" without its newline.
         Assert.Equal(61681, spool.Count(l => l == "a line of output"));
     }
+
+    [Fact]
+    public async Task A_secret_inside_a_flood_nobody_watches_is_masked_in_the_spool()
+    {
+        // Whole blocks of plain lines are spooled as they are; a block holding a secret or a key line must not be.
+        await using var job = await CommandSource.StartAsync("""
+            seq -f 'plain line %g' 1 200000
+            echo 'password=hunter2'
+            seq -f 'plain line %g' 1 1000
+            echo 'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun'
+            seq -f 'plain line %g' 1 200000
+            """);
+
+        var number = await job.Runs.StartedAsync(CommandSource.Name);
+        await job.Runs.EndedAsync(CommandSource.Name, number);
+        var spool = await File.ReadAllTextAsync(Directory.GetFiles(job.Server.Folder.PathOf("data"), $"{number}.log", SearchOption.AllDirectories).Single());
+
+        Assert.DoesNotContain("hunter2", spool);
+        Assert.DoesNotContain("MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun", spool);
+        Assert.Contains("password=***\n", spool);
+        Assert.Equal(401_002, spool.Count(c => c == '\n'));
+    }
 }

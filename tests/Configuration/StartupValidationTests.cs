@@ -163,4 +163,17 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Contains("source 'missing': Parameters are not supported for ssh sources", errors);
         Assert.DoesNotContain("   at ", errors);
     }
+
+    [Fact]
+    public async Task A_command_source_whose_runs_cannot_be_kept_stops_start_up()
+    {
+        File.WriteAllText(_folder.PathOf("not-a-directory"), "");
+
+        var (exit, errors) = await RunAsync($"--TailHub:DataDirectory={_folder.PathOf("not-a-directory")}",
+            "--TailHub:Sources:0:Name=job", "--TailHub:Sources:0:Type=command", "--TailHub:Sources:0:Command:0=true");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("source 'job': cannot keep its runs in", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
 }

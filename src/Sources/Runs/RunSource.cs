@@ -51,7 +51,14 @@ public sealed class RunSource : ISource, IHasRuns, IStartsRuns, IDisposable
         _parameters = RunParameters.From(options.Parameters);
         _time = time;
         _logger = logger;
-        _ledger = RunLedger.Open(directory, time.GetUtcNow(), logger, Name);
+        try
+        {
+            _ledger = RunLedger.Open(directory, time.GetUtcNow(), logger, Name);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new Configuration.StartupException($"source '{Name}': cannot keep its runs in '{directory}' ({e.Message}); check TailHub:DataDirectory.");
+        }
     }
 
     public string Name { get; }

@@ -319,6 +319,12 @@ public sealed class RunSource : ISource, IHasRuns, IStartsRuns, IDisposable
 
     private async Task EndAsync(ActiveRun active, RunInfo run, string message, string? launchError)
     {
+        // The list says it ended and its place is free from the same moment: a client that sees it ended may start the next.
+        lock (_lock)
+        {
+            _ledger.Update(run);
+            _active.Remove(run.Number);
+        }
         await AnnounceAsync(active, run, message, first: false);
         Volatile.Write(ref _launchError, launchError);
         _logger.LogInformation("Source {Source}: {Message}", Name, message);

@@ -146,6 +146,12 @@ public sealed class SshLauncher(SshSourceOptions options, string contentRoot) : 
         };
     }
 
+    /// <summary>
+    /// Sends SIGTERM (or SIGKILL) as an SSH signal request; SSH.NET closes the channel if the command has not ended
+    /// soon after. OpenSSH honours signal requests for ordinary users but refuses them for root logins ("session
+    /// signalling requires privilege separation"): then only the closed channel tells the command, which ends it
+    /// when it reads its input or writes its output.
+    /// </summary>
     private static void Signal(SshCommand command, bool forceKill)
     {
         try

@@ -56,7 +56,7 @@ public sealed class SshSourceTests : IAsyncLifetime
     [Fact]
     public async Task A_line_arrives_while_the_remote_command_runs_and_cancel_stops_it()
     {
-        var (server, runs) = await StartAsync("echo ready; exec sleep 60");
+        var (server, runs) = await StartAsync("echo ready; read wait_for_the_channel_to_close");
         await using var _ = server;
         await using var viewer = await WatchAsync(server);
 
@@ -117,7 +117,7 @@ public sealed class SshSourceTests : IAsyncLifetime
     [Fact]
     public async Task A_connection_cut_mid_run_makes_the_run_lost_and_the_restart_policy_reconnects()
     {
-        var (server, runs) = await StartAsync("echo ready; exec sleep 60", new() { ["Restart"] = "on-failure", ["RestartDelay"] = "00:00:00.100" });
+        var (server, runs) = await StartAsync("echo ready; read wait_for_the_channel_to_close", new() { ["Restart"] = "on-failure", ["RestartDelay"] = "00:00:00.100" });
         await using var _ = server;
         await using var viewer = await WatchAsync(server);
         await runs.StartedAsync(Name);

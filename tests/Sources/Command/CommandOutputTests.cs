@@ -64,6 +64,7 @@ public sealed class CommandOutputTests
     {
         await using var job = await CommandSource.StartAsync("""
             printf '\377starts with 0xFF\n'
+            sleep 0.1
             printf 'bad \376\300 bytes\n' >&2
             """, new() { ["TailHub:BacklogLines"] = "1" });
         await using var viewer = await job.WatchAsync();
@@ -101,7 +102,7 @@ public sealed class CommandOutputTests
     [Fact]
     public async Task Secrets_in_a_process_output_are_masked_before_they_are_spooled()
     {
-        await using var job = await CommandSource.StartAsync("echo 'password=hunter2'; echo 'token=abc' >&2");
+        await using var job = await CommandSource.StartAsync("echo 'password=hunter2'; sleep 0.1; echo 'token=abc' >&2");
         await using var viewer = await job.WatchAsync();
 
         var run = await job.Runs.StartedAsync(CommandSource.Name);

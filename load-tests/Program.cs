@@ -94,6 +94,16 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
     cmd.SetAction((p, ct) => Execute(p, ct, c => CatchUpScenario.RunAsync(c, Size(p.GetValue(size)!), p.GetValue(n), Seconds(p.GetValue(t)), ct)));
     root.Subcommands.Add(cmd);
 }
+// command: a command source (and with --ssh an ssh source) fed by a process writing as fast as it can.
+{
+    var size = new Option<string>("--size") { Description = "Bytes the command writes: 1GiB, 64MiB, 500MB or bytes", DefaultValueFactory = _ => "1GiB" };
+    var n = Viewers(0);
+    var ssh = new Option<bool>("--ssh") { Description = "Also run the command over SSH to an OpenSSH server on loopback" };
+    var sshSize = new Option<string>("--ssh-size") { Description = "Bytes the command writes over SSH", DefaultValueFactory = _ => "512MiB" };
+    var cmd = new Command("command", "A command source's run of a process writing as fast as it can, vs the same command into a pipe; --ssh: over SSH") { size, n, ssh, sshSize };
+    cmd.SetAction((p, ct) => Execute(p, ct, c => CommandScenario.RunAsync(c, Size(p.GetValue(size)!), p.GetValue(n), p.GetValue(ssh), Size(p.GetValue(sshSize)!), ct)));
+    root.Subcommands.Add(cmd);
+}
 // all: every scenario, full size, or a quick version to check the tool and the server work.
 {
     var small = new Option<bool>("--small") { Description = "Tiny sizes (a couple of minutes) to check that everything runs" };

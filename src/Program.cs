@@ -68,8 +68,10 @@ public static class Program
             viewers.MapSources();
             viewers.MapStream();
             viewers.MapStreamTokens();
+            viewers.MapRunList();
             var operators = app.MapGroup("").RequireAuthorization(AccessPolicies.Operator).AddEndpointFilter<SourceAccessFilter>();
             operators.MapBuilds();
+            operators.MapRuns();
             var ingesters = app.MapGroup("").RequireAuthorization(AccessPolicies.Ingest).AddEndpointFilter<SourceAccessFilter>();
             ingesters.MapIngest();
         }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using TailHub.Hosting;
 using TailHub.Sources;
 using TailHub.Sources.Jenkins;
@@ -33,7 +32,7 @@ public static class BuildEndpoints
         string? error;
         try
         {
-            (parameters, error) = await ReadParametersAsync(request);
+            (parameters, error) = await ParameterBody.ReadAsync(request, "build parameters");
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -80,49 +79,5 @@ public static class BuildEndpoints
             _ => "cancelled",
         };
         return TypedResults.Accepted($"/api/sources/{source.Name}", new TriggerView(source.Name, trigger.QueueId, outcome?.Number, state, outcome?.Message));
-    }
-
-    /// <summary>An empty body or a JSON object of name → string, number or boolean.</summary>
-    private static async Task<(List<KeyValuePair<string, string>>? Parameters, string? Error)> ReadParametersAsync(HttpRequest request)
-    {
-        var parameters = new List<KeyValuePair<string, string>>();
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-        if (buffer.Length == 0) return (parameters, null);
-        if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            return (null, "the body must be a JSON object of build parameters (Content-Type: application/json).");
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(buffer.ToArray());
-        }
-        catch (JsonException e)
-        {
-            return (null, $"the body is not valid JSON: {e.Message}");
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                return (null, "the body must be a JSON object of build parameters, name → value.");
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (property.Name.Length == 0) return (null, "a parameter name is empty.");
-                if (!seen.Add(property.Name)) return (null, $"parameter '{Problems.Clip(property.Name)}' is given twice.");
-                string? value = property.Value.ValueKind switch
-                {
-                    JsonValueKind.String => property.Value.GetString(),
-                    JsonValueKind.Number => property.Value.GetRawText(),
-                    JsonValueKind.True => "true",
-                    JsonValueKind.False => "false",
-                    _ => null,
-                };
-                if (value is null)
-                    return (null, $"parameter '{Problems.Clip(property.Name)}' must be a string, a number or a boolean.");
-                parameters.Add(new(property.Name, value));
-            }
-        }
-        return (parameters, null);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using TailHub.Hosting;
+using TailHub.Pipeline.Redaction;
 using TailHub.Sources;
 
 namespace TailHub.Endpoints;
@@ -17,23 +18,24 @@ public static class SourceEndpoints
         IReadOnlyList<FileView> Files, long LinesRead, long BytesRead, long LastSeq, int Viewers, long LinesDropped,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BuildView? Build = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PushedOffset = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RunEndpoints.RunView? Run = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Agent = null);
 
     public static IEndpointRouteBuilder MapSources(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/sources");
-        group.MapGet("/", (LiveSources sources, System.Security.Claims.ClaimsPrincipal user, Security.AccessPolicy access) =>
-                TypedResults.Ok(sources.All.Where(s => access.AllowsSource(user, s.Name)).Select(View)))
+        group.MapGet("/", (LiveSources sources, System.Security.Claims.ClaimsPrincipal user, Security.AccessPolicy access, LineRedactor redactor) =>
+                TypedResults.Ok(sources.All.Where(s => access.AllowsSource(user, s.Name)).Select(s => View(s, redactor))))
             .WithName("ListSources");
-        group.MapGet("/{name}", IResult (string name, LiveSources sources) =>
+        group.MapGet("/{name}", IResult (string name, LiveSources sources, LineRedactor redactor) =>
                 sources.Find(name) is { } source
-                    ? TypedResults.Ok(View(source))
+                    ? TypedResults.Ok(View(source, redactor))
                     : Problems.NotFound($"There is no source named '{Problems.Clip(name)}'.", "See GET /api/sources for the configured sources."))
             .WithName("GetSource");
         return routes;
     }
 
-    private static SourceView View(LiveSource live)
+    private static SourceView View(LiveSource live, LineRedactor redactor)
     {
         var source = live.Source;
         var status = source.Status;
@@ -51,6 +53,7 @@ public static class SourceEndpoints
             live.Broadcaster.LinesDropped,
             source is ITriggersBuilds { Build: var b } ? new BuildView(b.State, b.Number, b.Result, b.QueueId, b.Url, b.Message) : null,
             source is IAcceptsPushedLines push ? push.Offset : null,
+            source is IHasRuns { CurrentRun: { } run } ? RunEndpoints.View(live, run, redactor) : null,
             source is IHasOwner owned ? owned.Owner : null);
     }
 }

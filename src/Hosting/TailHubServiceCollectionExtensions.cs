@@ -5,6 +5,8 @@ using TailHub.Pipeline.Redaction;
 using TailHub.Sources;
 using TailHub.Sources.Jenkins;
 using TailHub.Sources.Push;
+using TailHub.Sources.Command;
+using TailHub.Sources.Ssh;
 using TailHub.Streaming;
 
 namespace TailHub.Hosting;
@@ -24,6 +26,8 @@ public static class TailHubServiceCollectionExtensions
         services.AddSourceKind<FileSourceKind>();
         services.AddSourceKind<JenkinsSourceKind>();
         services.AddSourceKind<PushSourceKind>();
+        services.AddSourceKind<CommandSourceKind>();
+        services.AddSourceKind<SshSourceKind>();
         services.AddSingleton<SourceKinds>();
         services.AddSingleton<ViewerRegistry>();
         services.AddSingleton<LiveSources>();

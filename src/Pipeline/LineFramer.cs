@@ -18,14 +18,21 @@ public sealed class LineFramer
     private readonly LineSplitter _splitter;
     private readonly LineRedactor _redactor;
     private readonly List<SplitLine> _split = [];
+    private readonly LineStream _stream;
 
-    public LineFramer(int maxLineBytes, LineRedactor redactor, FileRef? file, long offset = 0, RedactionState redaction = default)
+    /// <param name="stream">Which output of a process the bytes are (a run's standard error is tagged on its lines).</param>
+    public LineFramer(int maxLineBytes, LineRedactor redactor, FileRef? file, long offset = 0, RedactionState redaction = default, LineStream stream = LineStream.Stdout)
     {
-        _splitter = new LineSplitter(maxLineBytes, offset);
+        // A spool's lines say themselves which stream they came from (Spool.StreamTag).
+        _splitter = new LineSplitter(maxLineBytes, offset, readsStreamTags: file?.Spooled == true);
         _redactor = file?.Spooled == true ? LineRedactor.None : redactor;
+        _stream = stream;
         File = file;
         Redaction = redaction;
     }
+
+    /// <summary>The output stream the lines of this framer belong to, unless a spool's tag says otherwise.</summary>
+    public LineStream Stream => _stream;
 
     /// <summary>Where the bytes are, for reading lines back; null when they are kept nowhere.</summary>
     public FileRef? File { get; private set; }
@@ -86,7 +93,10 @@ public sealed class LineFramer
         {
             var before = state;
             var utf8 = _redactor.Redact(line.Utf8, ref state);
-            output.Add(new LogLine(utf8, File, line.Start, line.End, timestampMs) { RedactionBefore = before, ReadTimestamp = readTimestamp });
+            output.Add(new LogLine(utf8, File, line.Start, line.End, timestampMs)
+            {
+                RedactionBefore = before, ReadTimestamp = readTimestamp, Stream = line.Stderr ? LineStream.Stderr : _stream,
+            });
         }
         Redaction = state;
         _split.Clear();

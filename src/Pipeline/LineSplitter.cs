@@ -3,8 +3,11 @@ using System.Text.Unicode;
 
 namespace TailHub.Pipeline;
 
-/// <summary>A complete line: its text as valid UTF-8 (no terminator) and the byte range it covered in the file.</summary>
-public readonly record struct SplitLine(byte[] Utf8, long Start, long End);
+/// <summary>
+/// A complete line: its text as valid UTF-8 (no terminator) and the byte range it covered in the file;
+/// <see cref="Stderr"/> when it was read from a spool and carried the <see cref="Spool.StreamTag"/> of standard error.
+/// </summary>
+public readonly record struct SplitLine(byte[] Utf8, long Start, long End, bool Stderr = false);
 
 /// <summary>
 /// Cuts a byte stream into lines. Bytes stay bytes until a line is complete, so a UTF-8 sequence split across two
@@ -15,16 +18,19 @@ public readonly record struct SplitLine(byte[] Utf8, long Start, long End);
 public sealed class LineSplitter
 {
     private readonly int _maxLineBytes;
+    private readonly bool _readsStreamTags;
     private byte[] _pending = [];
     private int _pendingLength;
     private long _skipped;      // bytes of the current line beyond the cap
     private long _lineStart;    // file offset where the pending line began
     private long _position;     // file offset just after the last byte pushed
 
-    public LineSplitter(int maxLineBytes, long startOffset = 0)
+    /// <param name="readsStreamTags">The bytes are a spool's: a line starting with <see cref="Spool.StreamTag.Stderr"/> is a standard error line, the tag is not part of its text.</param>
+    public LineSplitter(int maxLineBytes, long startOffset = 0, bool readsStreamTags = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 16);
         _maxLineBytes = maxLineBytes;
+        _readsStreamTags = readsStreamTags;
         Reset(startOffset);
     }
 
@@ -101,6 +107,8 @@ public sealed class LineSplitter
 
     private void Emit(ReadOnlySpan<byte> line, long skipped, List<SplitLine> output, bool terminated = true)
     {
+        var stderr = _readsStreamTags && !line.IsEmpty && line[0] == Spool.StreamTag.Stderr;
+        if (stderr) line = line[1..];
         if (line.Length > _maxLineBytes)
         {
             skipped += line.Length - _maxLineBytes;
@@ -108,7 +116,7 @@ public sealed class LineSplitter
         }
         if (skipped == 0 && terminated && !line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
         var end = _position;
-        output.Add(new SplitLine(Encode(line, skipped), _lineStart, end));
+        output.Add(new SplitLine(Encode(line, skipped), _lineStart, end, stderr));
         _lineStart = end;
         _pendingLength = 0;
         _skipped = 0;

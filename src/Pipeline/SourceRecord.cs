@@ -53,6 +53,9 @@ public sealed class LogLine(byte[] utf8, FileRef? file, long start, long end, lo
     /// <summary>The severity the line states, where known (a pushed line's <c>level</c>).</summary>
     public LineLevel Level { get; init; }
 
+    /// <summary>Which output of a process it was written to: standard error is shown apart (a file's lines are <see cref="LineStream.Stdout"/>).</summary>
+    public LineStream Stream { get; init; }
+
     /// <summary>Decoded once, on first use, and shared by every viewer that needs a string (grep).</summary>
     public string Text => _text ??= Encoding.UTF8.GetString(Utf8);
 }
@@ -76,6 +79,14 @@ public sealed class LineRun(FileRef file, long start, long end, int count, long 
     public override int SeqCount => Count;
 }
 
+/// <summary>Which output of a process a line was written to.</summary>
+public enum LineStream : byte
+{
+    /// <summary>Standard output, and every line that is not a process's (files, pushed lines).</summary>
+    Stdout,
+    Stderr,
+}
+
 public enum NoticeKind
 {
     /// <summary>A file began to be followed.</summary>
@@ -92,6 +103,8 @@ public enum NoticeKind
     Error,
     /// <summary>A Jenkins build was queued, started being followed, finished, or was deleted.</summary>
     Build,
+    /// <summary>A run of a command or SSH source was queued, started or ended (<see cref="SourceNotice.Run"/> says which and how).</summary>
+    Run,
 }
 
 /// <summary>A change in what a source is reading, sent to viewers as an event of its own.</summary>
@@ -104,4 +117,7 @@ public sealed class SourceNotice(NoticeKind kind, string path, string message, l
 
     /// <summary>For <see cref="NoticeKind.Truncated"/>: the file whose earlier content is gone.</summary>
     public FileIdentity? Identity { get; } = identity;
+
+    /// <summary>For <see cref="NoticeKind.Run"/>: the run as it was at this notice.</summary>
+    public RunInfo? Run { get; init; }
 }

@@ -66,8 +66,9 @@ public sealed class SourceWriter
     public LineRedactor Redactor => _redactor;
 
     /// <summary>A framer for one byte stream of this source, with the source's line cap and masking.</summary>
-    public LineFramer Framer(FileRef? file, long offset = 0, RedactionState redaction = default) =>
-        new(_maxLineBytes, _redactor, file, offset, redaction);
+    /// <param name="stream">For a process's output: which of its streams the bytes are.</param>
+    public LineFramer Framer(FileRef? file, long offset = 0, RedactionState redaction = default, LineStream stream = LineStream.Stdout) =>
+        new(_maxLineBytes, _redactor, file, offset, redaction, stream);
 
     /// <summary>Frames <paramref name="bytes"/> with <paramref name="framer"/>; complete lines are added. Returns how many.</summary>
     public int Lines(LineFramer framer, ReadOnlySpan<byte> bytes)
@@ -87,6 +88,20 @@ public sealed class SourceWriter
         var n = Lines(framer, bytes);
         if (n > 0) spool.Append(_pending, from);
         return n;
+    }
+
+    /// <summary>
+    /// Writes whole standard output lines that framing and masking would not change (<see cref="VerbatimLines"/>) to
+    /// <paramref name="spool"/> as they are, and adds them as one <see cref="LineRun"/>: a flood nobody watches costs no
+    /// object per line. False (nothing written) when any of them needs framing or masking: frame them instead.
+    /// </summary>
+    public bool SpoolVerbatim(ReadOnlySpan<byte> lines, SpoolFile spool)
+    {
+        var count = VerbatimLines.Count(lines, _maxLineBytes, _redactor);
+        if (count <= 0) return false;
+        var start = spool.AppendVerbatim(lines);
+        Add(new LineRun(spool.File, start, start + lines.Length, count, _time.GetUtcNow().ToUnixTimeMilliseconds()));
+        return true;
     }
 
     /// <summary>Writes <paramref name="framer"/>'s held partial line to <paramref name="spool"/> as a line, and adds it.</summary>

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using TailHub.Pipeline;
+using TailHub.Sources;
 
 namespace TailHub.ScaleOut;
 
@@ -9,7 +11,8 @@ namespace TailHub.ScaleOut;
 /// fields, sequence numbers and timestamps as deltas in 7-bit varints, text as length-prefixed UTF-8.
 /// </summary>
 /// <remarks>
-/// Lines keep their sequence number, time, text and level; notices their kind, path and message; gaps their range and
+/// Lines keep their sequence number, time, text, level and stream (stdout/stderr); notices their kind, path, message
+/// and run (command and ssh sources); gaps their range and
 /// reason. Where a line can be read back from (a file on the agent) stays on the agent: a hub asks it for history.
 /// </remarks>
 public static class StreamEntryCodec
@@ -35,7 +38,8 @@ public static class StreamEntryCodec
                     w.Write(LineTag);
                     w.Write7BitEncodedInt64(first - seq);
                     w.Write7BitEncodedInt64(ZigZag(line.TimestampMs - ts));
-                    w.Write((byte)line.Level);
+                    // Level in the low four bits, the process stream (stdout/stderr) above them.
+                    w.Write((byte)((byte)line.Level | ((byte)line.Stream << 4)));
                     w.Write7BitEncodedInt(line.Utf8.Length);
                     w.Write(line.Utf8);
                     break;
@@ -46,6 +50,8 @@ public static class StreamEntryCodec
                     w.Write((byte)notice.Kind);
                     w.Write(notice.Path);
                     w.Write(notice.Message);
+                    // A run notice's run (command and ssh sources): rare and small, so JSON.
+                    w.Write(notice.Run is { } run ? JsonSerializer.Serialize(run) : "");
                     break;
                 case SequenceGap gap:
                     w.Write(GapTag);
@@ -75,7 +81,7 @@ public static class StreamEntryCodec
         {
             return DecodeCore(payload.ToArray(), readTimestamp);
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidDataException or OverflowException)
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidDataException or OverflowException or JsonException)
         {
             throw new FormatException("not a TailHub stream entry: " + e.Message, e);
         }
@@ -109,12 +115,15 @@ public static class StreamEntryCodec
                 case LineTag:
                 {
                     ts += UnZigZag(r.Read7BitEncodedInt64());
-                    var level = (LineLevel)r.ReadByte();
+                    var flags = r.ReadByte();
+                    var level = (LineLevel)(flags & 0x0F);
+                    var stream = (LineStream)(flags >> 4);
+                    if (!Enum.IsDefined(level) || !Enum.IsDefined(stream)) throw new InvalidDataException($"line flags {flags}");
                     var length = r.Read7BitEncodedInt();
                     if (length < 0 || length > payload.Length) throw new InvalidDataException($"a line of {length} bytes");
                     var utf8 = r.ReadBytes(length);
                     if (utf8.Length != length) throw new EndOfStreamException();
-                    record = new LogLine(utf8, null, 0, 0, ts) { Level = level, ReadTimestamp = read, Seq = first };
+                    record = new LogLine(utf8, null, 0, 0, ts) { Level = level, Stream = stream, ReadTimestamp = read, Seq = first };
                     break;
                 }
                 case NoticeTag:
@@ -122,7 +131,10 @@ public static class StreamEntryCodec
                     ts += UnZigZag(r.Read7BitEncodedInt64());
                     var kind = (NoticeKind)r.ReadByte();
                     if (!Enum.IsDefined(kind)) throw new InvalidDataException($"notice kind {(int)kind}");
-                    record = new SourceNotice(kind, r.ReadString(), r.ReadString(), ts) { Seq = first };
+                    var path = r.ReadString();
+                    var message = r.ReadString();
+                    var run = r.ReadString();
+                    record = new SourceNotice(kind, path, message, ts) { Seq = first, Run = run.Length == 0 ? null : JsonSerializer.Deserialize<RunInfo>(run) };
                     break;
                 }
                 case GapTag:

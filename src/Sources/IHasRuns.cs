@@ -16,6 +16,10 @@ public enum RunState
 /// One run of a source that has runs (a command's execution, a Jenkins build): its number, state and result, when
 /// it ran, and which stretch of the source's sequence holds its output (so history can be read for one run).
 /// </summary>
+/// <param name="Signal">The signal that ended it (<c>SIGTERM</c>, <c>SIGKILL</c>…), when a signal did.</param>
+/// <param name="FirstSeq">The sequence number of the notice that it started; its lines follow.</param>
+/// <param name="LastSeq">The sequence number of the notice that it ended.</param>
+/// <param name="Parameters">What it was started with (from the source's allow-list).</param>
 public sealed record RunInfo(
     int Number,
     RunState State,
@@ -25,11 +29,19 @@ public sealed record RunInfo(
     string? Signal = null,
     long? FirstSeq = null,
     long? LastSeq = null,
-    string? Message = null);
+    string? Message = null,
+    IReadOnlyDictionary<string, string>? Parameters = null)
+{
+    /// <summary>Still to end: queued or running.</summary>
+    public bool IsActive => State is RunState.Queued or RunState.Running;
+}
 
 /// <summary>A source whose output comes in runs (<c>GET /api/sources/{name}/runs</c>).</summary>
 public interface IHasRuns
 {
     /// <summary>Every run kept, oldest first.</summary>
     IReadOnlyList<RunInfo> Runs { get; }
+
+    /// <summary>The newest run still going, else the newest run; null before the first.</summary>
+    RunInfo? CurrentRun { get; }
 }

@@ -12,8 +12,10 @@ namespace TailHub.Streaming;
 /// The wire format of <c>/api/stream</c>. Every event is <c>id</c>, <c>event</c> and one <c>data</c> line of JSON
 /// (JSON never holds a raw newline, so a line of log text can never break the framing):
 /// <list type="bullet">
-/// <item><c>event: {source}</c> — <c>{"source","lines":[{"seq","ts","text","level"?}]}</c> (<c>level</c> only where known)</item>
-/// <item><c>event: rotated | truncated | status</c> — <c>{"source","seq","ts","kind","state","path","message"}</c></item>
+/// <item><c>event: {source}</c> — <c>{"source","lines":[{"seq","ts","text","level"?,"stream"?}]}</c> (<c>level</c> only where
+/// known, <c>"stream":"stderr"</c> only for a process's standard error lines)</item>
+/// <item><c>event: rotated | truncated | status</c> — <c>{"source","seq","ts","kind","state","path","message","run"?}</c>
+/// (<c>run</c>, for kind <c>run</c>: <c>{"number","state","exitCode"?,"signal"?}</c>)</item>
 /// <item><c>event: gap</c> — <c>{"source","from","to","count","reason"}</c>: records this viewer will never get.</item>
 /// </list>
 /// </summary>
@@ -70,6 +72,7 @@ public static class SseFormat
             json.WriteNumber("ts"u8, line.TimestampMs);
             json.WriteString("text"u8, line.Utf8);
             if (line.Level.Name() is { } level) json.WriteString("level"u8, level);
+            if (line.Stream == LineStream.Stderr) json.WriteString("stream"u8, "stderr"u8);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -92,6 +95,11 @@ public static class SseFormat
         _ => "following",
     };
 
+    /// <summary>The source's state a notice implies: a source with runs follows while one runs and waits between them.</summary>
+    public static string StateName(SourceNotice notice) => notice.Run is { } run
+        ? run.State is RunState.Queued or RunState.Running ? "following" : "waiting"
+        : StateName(notice.Kind);
+
     public static void WriteNotice(IBufferWriter<byte> output, string source, SourceNotice notice)
     {
         Write(output, "event: "u8);
@@ -103,9 +111,18 @@ public static class SseFormat
         json.WriteNumber("seq"u8, notice.Seq);
         json.WriteNumber("ts"u8, notice.TimestampMs);
         json.WriteString("kind"u8, JsonNamingPolicy.KebabCaseLower.ConvertName(notice.Kind.ToString()));
-        json.WriteString("state"u8, StateName(notice.Kind));
+        json.WriteString("state"u8, StateName(notice));
         json.WriteString("path"u8, notice.Path);
         json.WriteString("message"u8, notice.Message);
+        if (notice.Run is { } run)
+        {
+            json.WriteStartObject("run"u8);
+            json.WriteNumber("number"u8, run.Number);
+            json.WriteString("state"u8, Sources.Runs.RunStates.Name(run.State));
+            if (run.ExitCode is { } exitCode) json.WriteNumber("exitCode"u8, exitCode);
+            if (run.Signal is { } signal) json.WriteString("signal"u8, signal);
+            json.WriteEndObject();
+        }
         json.WriteEndObject();
         json.Flush();
         Write(output, "\n\n"u8);

@@ -148,6 +148,57 @@ public sealed class StartupValidationTests : IDisposable
         Assert.DoesNotContain("   at ", output);
     }
 
+    [Fact]
+    public async Task A_command_source_that_cannot_run_stops_start_up_with_each_reason()
+    {
+        var (exit, errors) = await RunAsync(
+            "--TailHub:Sources:0:Name=missing", "--TailHub:Sources:0:Type=command", "--TailHub:Sources:0:Command:0=no-such-tool-4711",
+            "--TailHub:Sources:1:Name=empty", "--TailHub:Sources:1:Type=command",
+            "--TailHub:Sources:2:Name=bad", "--TailHub:Sources:2:Type=command", "--TailHub:Sources:2:Command:0=echo", "--TailHub:Sources:2:Command:1={VERSION}",
+            "--TailHub:Sources:2:EnvFrom:TOKEN=TAILHUB_TEST_UNSET_4711", "--TailHub:Sources:2:Restart=sometimes", "--TailHub:Sources:2:Parameters:LD_PRELOAD=");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("source 'missing': Command[0] 'no-such-tool-4711' was not found on PATH", errors);
+        Assert.Contains("source 'empty': Command must be a list", errors);
+        Assert.Contains("source 'bad': Command has '{VERSION}', but 'VERSION' is not in Parameters", errors);
+        Assert.Contains("source 'bad': EnvFrom: the environment variable 'TAILHUB_TEST_UNSET_4711' (for TOKEN) is not set", errors);
+        Assert.Contains("source 'bad': Restart must be never, on-failure or always", errors);
+        Assert.Contains("source 'bad': Parameters: 'LD_PRELOAD' may not be set by a request", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
+    [Fact]
+    public async Task An_ssh_source_without_a_readable_key_or_known_hosts_stops_start_up_with_each_reason()
+    {
+        var (exit, errors) = await RunAsync(
+            "--TailHub:Sources:0:Name=nokeys", "--TailHub:Sources:0:Type=ssh", "--TailHub:Sources:0:Host=build-01", "--TailHub:Sources:0:User=ci",
+            "--TailHub:Sources:0:Command=make test",
+            "--TailHub:Sources:1:Name=missing", "--TailHub:Sources:1:Type=ssh", "--TailHub:Sources:1:Host=build-01", "--TailHub:Sources:1:User=ci",
+            "--TailHub:Sources:1:Command=make test", $"--TailHub:Sources:1:KeyFile={_folder.PathOf("no-key")}", $"--TailHub:Sources:1:KnownHostsFile={_folder.PathOf("no-known-hosts")}",
+            "--TailHub:Sources:1:Parameters:TARGET=");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("source 'nokeys': KeyFile is required", errors);
+        Assert.Contains("source 'nokeys': KnownHostsFile is required", errors);
+        Assert.Contains($"source 'missing': KeyFile {_folder.PathOf("no-key")} cannot be read (no such file)", errors);
+        Assert.Contains($"source 'missing': KnownHostsFile {_folder.PathOf("no-known-hosts")} cannot be read (no such file)", errors);
+        Assert.Contains("source 'missing': Parameters are not supported for ssh sources", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
+    [Fact]
+    public async Task A_command_source_whose_runs_cannot_be_kept_stops_start_up()
+    {
+        File.WriteAllText(_folder.PathOf("not-a-directory"), "");
+
+        var (exit, errors) = await RunAsync($"--TailHub:DataDirectory={_folder.PathOf("not-a-directory")}",
+            "--TailHub:Sources:0:Name=job", "--TailHub:Sources:0:Type=command", "--TailHub:Sources:0:Command:0=true");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("source 'job': cannot keep its runs in", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
     [Theory]
     [InlineData("agent")]
     [InlineData("hub")]

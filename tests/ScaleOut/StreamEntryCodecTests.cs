@@ -2,6 +2,7 @@ using System.Text;
 using TailHub.Pipeline;
 using TailHub.ScaleOut;
 using TailHub.ScaleOut.Hub;
+using TailHub.Sources;
 
 namespace TailHub.Tests.ScaleOut;
 
@@ -20,13 +21,20 @@ public sealed class StreamEntryCodecTests
             new SourceNotice(NoticeKind.Rotated, "/var/log/app.log", "rotated away", 1_700_000_000_100) { Seq = 42 },
             new SequenceGap(43, 50, GapReason.Unpublished, 1_699_999_999_000),
             Line(51, "", 1_700_000_000_200, LineLevel.Error),
+            new LogLine(Encoding.UTF8.GetBytes("to stderr"), null, 0, 0, 1_700_000_000_300) { Seq = 52, Stream = LineStream.Stderr, Level = LineLevel.Warn },
+            new SourceNotice(NoticeKind.Run, "make test", "run 3 ended", 1_700_000_000_400)
+            {
+                Seq = 53,
+                Run = new RunInfo(3, RunState.Failed, DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), DateTimeOffset.FromUnixTimeSeconds(1_700_000_060), ExitCode: 2,
+                    Parameters: new Dictionary<string, string> { ["BRANCH"] = "main" }),
+            },
         ];
 
         var payload = StreamEntryCodec.Encode(records, 1_700_000_000_000);
         var decoded = StreamEntryCodec.Decode(payload);
 
         Assert.Equal(1_700_000_000_000, StreamEntryCodec.ReadAtMs(payload));
-        Assert.Equal([41L, 42, 50, 51], decoded.Select(r => r.LastSeq));
+        Assert.Equal([41L, 42, 50, 51, 52, 53], decoded.Select(r => r.LastSeq));
         Assert.Equal(records.Select(r => r.TimestampMs), decoded.Select(r => r.TimestampMs));
         var first = Assert.IsType<LogLine>(decoded[0]);
         Assert.Equal("plain ✓ text", first.Text);
@@ -35,6 +43,10 @@ public sealed class StreamEntryCodecTests
         var gap = Assert.IsType<SequenceGap>(decoded[2]);
         Assert.Equal((43L, 50L, GapReason.Unpublished), (gap.From, gap.To, gap.Reason));
         Assert.Equal(LineLevel.Error, Assert.IsType<LogLine>(decoded[3]).Level);
+        var stderr = Assert.IsType<LogLine>(decoded[4]);
+        Assert.Equal((LineStream.Stderr, LineLevel.Warn, "to stderr"), (stderr.Stream, stderr.Level, stderr.Text));
+        var run = Assert.IsType<SourceNotice>(decoded[5]).Run!;
+        Assert.Equal((3, RunState.Failed, 2, "main"), (run.Number, run.State, run.ExitCode, run.Parameters!["BRANCH"]));
     }
 
     [Theory]

@@ -36,12 +36,26 @@ public sealed class WireFormatTests
             new SourceNotice(NoticeKind.Build, "https://ci.example.com/job/app/7/", "build #7 finished: SUCCESS", ts + 8) { Seq = 9 },
             new SequenceGap(10, 12, GapReason.SlowViewer, ts + 9),
             new SequenceGap(13, 20, GapReason.FileGone, ts + 10),
+            new SourceNotice(NoticeKind.Run, "./deploy.sh --env staging", "run #4 started: ./deploy.sh --env staging", ts + 11)
+            {
+                Seq = 21, Run = new RunInfo(4, RunState.Running, null, null),
+            },
+            new LogLine("deploying"u8.ToArray(), file, 90, 100, ts + 12) { Seq = 22 },
+            new LogLine("warning: cache cold"u8.ToArray(), file, 100, 121, ts + 13) { Seq = 23, Stream = LineStream.Stderr },
+            new SourceNotice(NoticeKind.Run, "./deploy.sh --env staging", "run #4 failed (exit code 2)", ts + 14)
+            {
+                Seq = 24, Run = new RunInfo(4, RunState.Failed, null, null, ExitCode: 2),
+            },
+            new SourceNotice(NoticeKind.Run, "./deploy.sh --env staging", "run #5 cancelled (ended by SIGTERM)", ts + 15)
+            {
+                Seq = 25, Run = new RunInfo(5, RunState.Cancelled, null, null, Signal: "SIGTERM"),
+            },
         };
         var output = new ArrayBufferWriter<byte>();
         SseFormat.WriteRetry(output, 1000);
         foreach (var frame in broadcaster.Encode(records)) output.Write(frame.Bytes);
         // A viewer of several sources writes its own id, naming every source's epoch and position.
-        SseFormat.WriteIdOnly(output, ["app", "db"], ["5eed0001", "5eed0002"], [20, 7]);
+        SseFormat.WriteIdOnly(output, ["app", "db"], ["5eed0001", "5eed0002"], [25, 7]);
         output.Write(SseFrame.Heartbeat.Bytes);
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }

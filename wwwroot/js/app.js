@@ -12,6 +12,7 @@ import { buildRow, plainOf } from './render.js';
 import { clampMax, readState, saveState } from './state.js';
 import { downloadLines } from './download.js';
 import { describeNotice } from './markers.js';
+import { RunPanel } from './runs.js';
 
 const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
@@ -53,18 +54,25 @@ const picker = new SourcePicker($('sources'), {
     state.sources = names;
     saveState(state);
     startStream();
+    runs.setSources(sources, selectedNames());
   },
+});
+
+const runs = new RunPanel($('runs'), {
+  onPick: ({ cursor }) => startStream(cursor),
+  maxLines: () => store.maxLines,
 });
 
 const stream = new LogStream({
   lines(source, lines) {
-    for (const l of lines) pending.push({ source, seq: l.seq, ts: l.ts, text: l.text, marker: '' });
+    for (const l of lines) pending.push({ source, seq: l.seq, ts: l.ts, text: l.text, marker: '', stream: l.stream });
     received += lines.length;
     boundPending();
     schedule();
   },
   notice(type, data) {
     if (type !== 'gap') picker.setState(data.source, data.state, data.message);
+    if (data.run) runs.notice(data);
     pending.push({ source: data.source, seq: data.seq ?? data.to, ts: data.ts ?? Date.now(), text: describeNotice(type, data, !rowContext.showSource), marker: type });
     schedule();
   },
@@ -128,6 +136,7 @@ async function evaluate(entries) {
 }
 
 function passes(entry) {
+  if (!runs.includes(entry)) return false;
   if (entry.marker !== '' || filter.error !== null) return true;
   if (filter.mode === 'regex') return entry.mg === filterGen && entry.m !== false;
   return filter.test(plainOf(entry));
@@ -151,6 +160,7 @@ async function loadSources() {
     sources = list;
     list.forEach((s, i) => colours.set(s.name, i % PALETTE_SIZE));
     picker.setSources(list);
+    runs.setSources(list, selectedNames());
     if (first) {
       const known = new Set(list.map((s) => s.name));
       state.sources = state.sources.filter((n) => known.has(n));
@@ -169,7 +179,8 @@ function selectedNames() {
   return state.sources.length > 0 ? state.sources : sources.map((s) => s.name);
 }
 
-function startStream() {
+/** from: a cursor to resume from (a run's start) instead of the backlog. */
+function startStream(from = null) {
   const names = selectedNames();
   rowContext.showSource = names.length > 1;
   const tagWidth = Math.min(16, Math.max(4, ...names.map((n) => n.length)));
@@ -184,6 +195,7 @@ function startStream() {
     all: state.sources.length === 0,
     grep: serverGrep(),
     backlog: state.backlog,
+    from,
   });
 }
 

@@ -22,6 +22,7 @@ export function buildRow(entry, ctx) {
   } else {
     entry.level ??= detectLevel(plainOf(entry));
     if (entry.level) cls += ` lv-${entry.level}`;
+    if (entry.stream === 'stderr') cls += ' stderr';
   }
   row.className = cls;
   if (ctx.timestamps) row.append(cell('ts', formatTime(entry.ts)));

@@ -30,10 +30,10 @@ export class LogStream {
     addEventListener('online', () => { if (this.state === 'offline') this.reconnect(); });
   }
 
-  /** Starts a new stream (new selection): forgets every position, so the server sends its backlog. */
-  start({ names, all, grep, backlog }) {
+  /** Starts a new stream (new selection): forgets every position, so the server sends its backlog (or resumes from `from`). */
+  start({ names, all, grep, backlog, from }) {
     this.query = { names, all, grep, backlog };
-    this.lastId = '';
+    this.lastId = from ?? '';
     this.lastSeq.clear();
     this.open();
   }

@@ -87,6 +87,25 @@ public sealed partial class LineRedactor
         return state == RedactionState.Start ? LineCounter.CountUnlessContains(lines, "-----BEGIN"u8) : -1;
     }
 
+    /// <summary>
+    /// Whether a rule could match anywhere in <paramref name="text"/> (whole lines, from the start state): false only
+    /// when no rule's trigger (nor <c>-----BEGIN</c>) occurs in it and every rule has triggers. With no lone PEM body
+    /// line among them either (<see cref="IsPemBodyLine"/>), masking leaves such lines as they are.
+    /// </summary>
+    public bool MayMatchAnyRule(ReadOnlySpan<char> text) =>
+        Enabled && (_alwaysTried.Length > 0 || text.ContainsAny(_triggers!));
+
+    /// <summary>A line of exactly a PEM body line's 64 base64 characters: masked wherever it is.</summary>
+    public static bool IsPemBodyLine(ReadOnlySpan<byte> line)
+    {
+        if (line.Length != PemLineLength) return false;
+        foreach (var b in line)
+        {
+            if (!(char.IsAsciiLetterOrDigit((char)b) || b is (byte)'+' or (byte)'/' or (byte)'=')) return false;
+        }
+        return true;
+    }
+
     private bool NeedsMasking(ReadOnlySpan<char> chars)
     {
         if (chars.ContainsAny(_triggers!)) return true;

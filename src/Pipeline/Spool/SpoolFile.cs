@@ -43,8 +43,9 @@ public sealed class SpoolFile : IDisposable
 
     /// <summary>
     /// Appends the lines of <paramref name="framed"/> from index <paramref name="from"/> on, each as its text and a
-    /// <c>\n</c>, and replaces each with the same line placed in the spool (where it will be read back from).
-    /// Notices are left as they are. The bytes are flushed before this returns, so a reader finds them.
+    /// <c>\n</c> (a standard error line after its <see cref="StreamTag"/>), and replaces each with the same line placed
+    /// in the spool (where it will be read back from). Notices are left as they are. The bytes are flushed before this
+    /// returns, so a reader finds them.
     /// </summary>
     public void Append(List<SourceRecord> framed, int from = 0)
     {
@@ -52,13 +53,27 @@ public sealed class SpoolFile : IDisposable
         for (var i = from; i < framed.Count; i++)
         {
             if (framed[i] is not LogLine line) continue;
+            var tagged = line.Stream == LineStream.Stderr;
+            if (tagged) _stream.WriteByte(StreamTag.Stderr);
             _stream.Write(line.Utf8);
             _stream.WriteByte((byte)'\n');
-            var end = position + line.Utf8.Length + 1;
-            framed[i] = new LogLine(line.Utf8, File, position, end, line.TimestampMs) { ReadTimestamp = line.ReadTimestamp, Level = line.Level };
+            var end = position + (tagged ? 1 : 0) + line.Utf8.Length + 1;
+            framed[i] = new LogLine(line.Utf8, File, position, end, line.TimestampMs) { ReadTimestamp = line.ReadTimestamp, Level = line.Level, Stream = line.Stream };
             position = end;
         }
         _stream.Flush();
+    }
+
+    /// <summary>
+    /// Appends whole lines that are already exactly as the spool keeps them (valid UTF-8, <c>\n</c> ends, nothing to
+    /// mask or cut: see <see cref="VerbatimLines"/>) and returns where they start; flushed before this returns.
+    /// </summary>
+    public long AppendVerbatim(ReadOnlySpan<byte> lines)
+    {
+        var start = _stream.Length;
+        _stream.Write(lines);
+        _stream.Flush();
+        return start;
     }
 
     /// <summary>Empties the spool (its source's content was replaced, e.g. a Jenkins log restarted at 0).</summary>

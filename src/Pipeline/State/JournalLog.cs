@@ -114,7 +114,15 @@ public sealed class JournalLog : IDisposable
         [property: JsonPropertyName("kind")] NoticeKind Kind,
         [property: JsonPropertyName("path")] string Path,
         [property: JsonPropertyName("message")] string Message,
-        [property: JsonPropertyName("id")] string? Identity);
+        [property: JsonPropertyName("id")] string? Identity,
+        [property: JsonPropertyName("run")] RunDto? Run = null);
+
+    /// <summary>What a run notice says about its run (as the stream sends it).</summary>
+    private sealed record RunDto(
+        [property: JsonPropertyName("number")] int Number,
+        [property: JsonPropertyName("state")] RunState State,
+        [property: JsonPropertyName("exitCode")] int? ExitCode,
+        [property: JsonPropertyName("signal")] string? Signal);
 
     private sealed record EntryDto(
         [property: JsonPropertyName("seq")] long FirstSeq,
@@ -130,7 +138,9 @@ public sealed class JournalLog : IDisposable
         e.File is { } f ? new FileDto(f.Path, f.Identity.ToString(), f.Spooled ? true : null) : null,
         e.File is null ? null : e.Start,
         e.Redaction.InPrivateKey ? e.Redaction.PrivateKeyLines : null,
-        e.Notice is { } n ? new NoticeDto(n.Kind, n.Path, n.Message, n.Identity?.ToString()) : null);
+        e.Notice is { } n
+            ? new NoticeDto(n.Kind, n.Path, n.Message, n.Identity?.ToString(), n.Run is { } r ? new RunDto(r.Number, r.State, r.ExitCode, r.Signal) : null)
+            : null);
 
     private static JournalEntry? FromDto(EntryDto d)
     {
@@ -149,7 +159,11 @@ public sealed class JournalLog : IDisposable
                 if (!FileIdentity.TryParse(n.Identity, out var parsed)) return null;
                 identity = parsed;
             }
-            notice = new SourceNotice(n.Kind, n.Path, n.Message, d.TimestampMs, identity) { Seq = d.FirstSeq };
+            notice = new SourceNotice(n.Kind, n.Path, n.Message, d.TimestampMs, identity)
+            {
+                Seq = d.FirstSeq,
+                Run = n.Run is { } r ? new RunInfo(r.Number, r.State, null, null, r.ExitCode, r.Signal) : null,
+            };
         }
         var redaction = d.PrivateKeyLines is { } k ? new RedactionState(true, k) : RedactionState.Start;
         return new JournalEntry(d.FirstSeq, d.TimestampMs, file, d.Start ?? 0, notice, redaction);

@@ -199,3 +199,31 @@ public sealed class JenkinsSourceContract : SourceContract
         await base.DisposeAsync();
     }
 }
+
+public sealed class CommandSourceContract : SourceContract
+{
+    private RunsClient? _runs;
+    private int _produced;
+
+    protected override string Kind => "command";
+
+    protected override Task<Dictionary<string, string?>> ArrangeAsync() =>
+        Task.FromResult(new Dictionary<string, string?>
+        {
+            ["Type"] = "command",
+            ["Command:0"] = "cat",
+            ["Command:1"] = "{FILE}",
+            ["Parameters:FILE"] = "",
+        });
+
+    /// <summary>Each call is one run of <c>cat</c> over a file holding the lines.</summary>
+    protected override async Task ProduceAsync(IReadOnlyList<string> lines)
+    {
+        var file = Folder.PathOf($"produce-{++_produced}.txt");
+        await File.WriteAllLinesAsync(file, lines);
+        var number = await _runs!.StartedAsync(Name, new Dictionary<string, string> { ["FILE"] = file });
+        await _runs.EndedAsync(Name, number);
+    }
+
+    protected override void Started(TailHubServer server) => _runs = new RunsClient(server.Client);
+}

@@ -3,7 +3,12 @@ using System.Text;
 namespace TailHub.Sources;
 
 /// <summary>A file as TailHub saw it: the path it was opened by and its identity.</summary>
-public sealed record FileRef(string Path, FileIdentity Identity);
+public sealed record FileRef(string Path, FileIdentity Identity)
+{
+    /// <summary>A fingerprint of the file's first bytes, as they were read (a truncation starts a new one): what finds
+    /// the file once its identity cannot, as a copytruncate copy or compressed.</summary>
+    public FileHead Head { get; init; } = new();
+}
 
 /// <summary>
 /// Something a source emits, in order: a line or a notice. The pipeline gives each record its sequence number,

@@ -26,21 +26,33 @@ public sealed partial class TailHubOptionsValidator(IHostEnvironment environment
             else if (!seen.Add(source.Name))
                 errors.Add($"{label}: the name is used by another source; names must be unique (ignoring case).");
 
+            var isFile = string.Equals(source.Type, "file", StringComparison.OrdinalIgnoreCase);
             if (string.Equals(source.Type, "jenkins", StringComparison.OrdinalIgnoreCase))
                 errors.AddRange(JenkinsSourceValidation.Errors(source).Select(e => $"{label}: {e}"));
-            else if (!string.Equals(source.Type, "file", StringComparison.OrdinalIgnoreCase))
+            else if (!isFile)
                 errors.Add($"{label}: Type '{source.Type}' is not supported (supported: file, jenkins).");
-            else if (string.IsNullOrWhiteSpace(source.Path))
-                errors.Add($"{label}: Path is required.");
             else
             {
-                var pattern = SourcePath.Parse(source.Path, environment.ContentRootPath);
-                if (pattern.Error is { } error) errors.Add($"{label}: {error}");
-                else if (Directory.Exists(pattern.BaseDirectory) && !CanList(pattern.BaseDirectory))
-                    errors.Add($"{label}: directory '{pattern.BaseDirectory}' exists but cannot be read by this user.");
+                errors.AddRange(PathErrors(source.Path, "Path").Select(e => $"{label}: {e}"));
+                if (!string.IsNullOrWhiteSpace(source.Path) && SourcePath.Parse(source.Path, environment.ContentRootPath).SingleFile is { } single && CompressedFile.HasCompressedName(single))
+                    errors.Add($"{label}: Path '{source.Path}' names a compressed file; TailHub tails text files.");
             }
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>What is wrong with a configured path or glob (<paramref name="setting"/> names it in the message).</summary>
+    private IEnumerable<string> PathErrors(string value, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            yield return $"{setting} is required.";
+            yield break;
+        }
+        var pattern = SourcePath.Parse(value, environment.ContentRootPath);
+        if (pattern.Error is { } error) yield return $"{setting} {error}";
+        else if (Directory.Exists(pattern.BaseDirectory) && !CanList(pattern.BaseDirectory))
+            yield return $"{setting}: directory '{pattern.BaseDirectory}' exists but cannot be read by this user.";
     }
 
     /// <summary>Event names TailHub itself sends, which a source name must not shadow.</summary>

@@ -86,6 +86,15 @@ public sealed class StartupValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_source_path_naming_a_compressed_file_stops_start_up()
+    {
+        var (exit, errors) = await RunAsync("--source", $"app={_folder.PathOf("app.log.2.gz")}");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("compressed", errors);
+    }
+
+    [Fact]
     public async Task An_invalid_redaction_rule_stops_start_up_naming_the_rule()
     {
         var (exit, errors) = await RunAsync("--TailHub:Redaction:Rules:0:Name=broken", "--TailHub:Redaction:Rules:0:Pattern=(unclosed");

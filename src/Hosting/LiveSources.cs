@@ -23,10 +23,12 @@ public sealed class LiveSources : BackgroundService
                 ? Path.Combine(Path.GetFullPath(o.DataDirectory, environment.ContentRootPath), "jenkins", source.Name)
                 : null;
             var path = SourcePath.Parse(jenkinsDirectory is null ? source.Path : JenkinsCurrentBuild.PathIn(jenkinsDirectory), environment.ContentRootPath);
-            var hub = new SourceHub(source.Name, o.BacklogLines, o.JournalSegments, o.MaxLineBytes, time, redactor: redactor);
+            // Where rotated files are looked for: their directory.
+            var locator = new FileLocator();
+            var hub = new SourceHub(source.Name, o.BacklogLines, o.JournalSegments, o.MaxLineBytes, time, redactor: redactor, locator: locator);
             var broadcaster = new SseBroadcaster(hub, o, epoch, time);
             var tailer = new FileTailer(source.Name, path, o, hub.Input, time, loggers.CreateLogger<FileTailer>(), redactor,
-                linesWatched: () => broadcaster.ViewerCount > 0);
+                linesWatched: () => broadcaster.ViewerCount > 0, locator: locator);
             var jenkins = jenkinsDirectory is not null
                 ? new JenkinsSource(source, jenkinsDirectory, hub.Input, length => tailer.Status.Files.Any(f => !f.Rotated && f.Offset >= length), time, loggers, redactor: redactor)
                 : null;

@@ -24,7 +24,8 @@ public sealed class SourceHub
     private readonly TimeProvider _time;
     private long _lastSeq;
 
-    public SourceHub(string name, int backlogLines, int journalEntries, int maxLineBytes, TimeProvider time, int channelChunks = 64, Redaction.LineRedactor? redactor = null)
+    /// <param name="locator">Where the journal finds rotated files again (the source's <c>RotatedFiles</c>).</param>
+    public SourceHub(string name, int backlogLines, int journalEntries, int maxLineBytes, TimeProvider time, int channelChunks = 64, Redaction.LineRedactor? redactor = null, FileLocator? locator = null)
     {
         Name = name;
         _time = time;
@@ -36,7 +37,7 @@ public sealed class SourceHub
             SingleWriter = false,
         });
         Backlog = new BacklogRing(backlogLines);
-        Journal = new SourceJournal(journalEntries, maxLineBytes, redactor);
+        Journal = new SourceJournal(journalEntries, maxLineBytes, redactor, locator);
     }
 
     public string Name { get; }

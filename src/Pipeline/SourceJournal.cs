@@ -10,13 +10,15 @@ namespace TailHub.Pipeline;
 /// bytes are truly gone (file rotated away, truncated, or older than the journal) does a viewer get a gap.
 /// </summary>
 /// <remarks>
-/// A file is found again by its identity: at the path it was read from, or, after a rename rotation, under any name in
-/// the same directory (<c>app.log.1</c>). A compressed or deleted file is gone. Read-back lines are split exactly as
-/// the live path split them, so they are the same lines with the same sequence numbers.
+/// A file is found again by the <see cref="FileLocator"/>: by its identity at the path it was read from, under any
+/// name in the same directory after a rename rotation (<c>app.log.1</c>), or among the source's <c>RotatedFiles</c>
+/// (<c>olddir</c>); once its identity is gone, by the fingerprint of its first bytes, in a gzip file (logrotate's
+/// <c>compress</c>) read decompressed, or in a copytruncate copy for the lines from before the truncation. A deleted
+/// file is gone. Read-back lines are split exactly as the live path split them, so they are the same lines with the
+/// same sequence numbers; they are masked by the same <see cref="LineRedactor"/>, from the masking state recorded
+/// with the segment's first line, so a secret masked live is masked on resume too.
 /// </remarks>
-/// Read-back lines are masked by the same <see cref="LineRedactor"/>, from the masking state recorded with the
-/// segment's first line, so a secret masked live is masked on resume too.
-public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor? redactor = null)
+public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor? redactor = null, FileLocator? locator = null)
 {
     private sealed record Entry(long FirstSeq, long TimestampMs, FileRef? File, long Start, SourceNotice? Notice, RedactionState Redaction = default);
 
@@ -24,6 +26,7 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     private const long MaxSegmentBytes = 1024 * 1024;
 
     private readonly LineRedactor _redactor = redactor ?? LineRedactor.None;
+    private readonly FileLocator _locator = locator ?? new FileLocator();
 
     private readonly LinkedList<Entry> _entries = new();
     private readonly Dictionary<FileIdentity, long> _truncatedBefore = [];
@@ -101,46 +104,52 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
             if (fromSeq < oldest) output.Add(new SequenceGap(fromSeq, Math.Min(toSeq, oldest - 1), GapReason.Expired, nowMs));
         }
 
-        foreach (var (entry, lastSeq) in segments)
+        // One open file per file journalled: consecutive segments of a compressed file continue one decompression.
+        var opened = new Dictionary<(FileRef, bool), ReadBackFile?>();
+        try
         {
-            var first = Math.Max(fromSeq, entry.FirstSeq);
-            var last = Math.Min(toSeq, lastSeq);
-            if (entry.Notice is { } notice)
+            foreach (var (entry, lastSeq) in segments)
             {
-                output.Add(notice);
-                continue;
+                var first = Math.Max(fromSeq, entry.FirstSeq);
+                var last = Math.Min(toSeq, lastSeq);
+                if (entry.Notice is { } notice)
+                {
+                    output.Add(notice);
+                    continue;
+                }
+                var file = entry.File!;
+                // After a truncation the file holds other content; a copy made before it (copytruncate) may hold these lines.
+                var replaced = truncated.TryGetValue(file.Identity, out var truncatedAt) && truncatedAt > entry.FirstSeq;
+                if (!opened.TryGetValue((file, replaced), out var source))
+                {
+                    source = _locator.OpenForReadBack(file, replaced);
+                    opened[(file, replaced)] = source;
+                }
+                var read = source is null ? first - 1 : ReadLines(source, file, entry.Start, entry.FirstSeq, first, last, entry.TimestampMs, entry.Redaction, output);
+                if (read < last) output.Add(new SequenceGap(Math.Max(first, read + 1), last, replaced ? GapReason.Truncated : GapReason.FileGone, nowMs));
             }
-            var file = entry.File!;
-            if (truncated.TryGetValue(file.Identity, out var truncatedAt) && truncatedAt > entry.FirstSeq)
-            {
-                output.Add(new SequenceGap(first, last, GapReason.Truncated, nowMs));
-                continue;
-            }
-            var read = ReadLines(file, entry.Start, entry.FirstSeq, first, last, entry.TimestampMs, entry.Redaction, output);
-            if (read < last) output.Add(new SequenceGap(Math.Max(first, read + 1), last, GapReason.FileGone, nowMs));
+        }
+        finally
+        {
+            foreach (var source in opened.Values) source?.Dispose();
         }
         return output;
     }
 
-    /// <summary>Reads the segment's lines from its file; returns the last sequence number produced (or first - 1).</summary>
-    private long ReadLines(FileRef file, long start, long firstSeq, long from, long to, long timestampMs, RedactionState redaction, List<SourceRecord> output)
+    /// <summary>Reads the segment's lines from where its file is now; returns the last sequence number produced (or first - 1).</summary>
+    private long ReadLines(ReadBackFile source, FileRef file, long start, long firstSeq, long from, long to, long timestampMs, RedactionState redaction, List<SourceRecord> output)
     {
-        var path = FileLocator.Find(file);
-        if (path is null) return from - 1;
+        var produced = from - 1;
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            // The identity could have changed between locating and opening the file.
-            if (FileStat.OfHandle(handle, path)?.Identity != file.Identity) return from - 1;
             var splitter = new LineSplitter(maxLineBytes, start);
             var lines = new List<SplitLine>();
             var buffer = new byte[64 * 1024];
             var seq = firstSeq;
             var offset = start;
-            var produced = from - 1;
             while (seq <= to)
             {
-                var n = RandomAccess.Read(handle, buffer, offset);
+                var n = source.Read(buffer, offset);
                 if (n == 0) splitter.FlushPartial(lines);
                 else splitter.Push(buffer.AsSpan(0, n), lines);
                 offset += n;
@@ -159,11 +168,11 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                 lines.Clear();
                 if (n == 0) break;
             }
-            return produced;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            return from - 1;
+            // What was read stands; the rest is a gap (a compressed file still being written ends early).
         }
+        return produced;
     }
 }

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging.Abstractions;
 using TailHub.Configuration;
 using TailHub.Sources;
 
@@ -18,7 +17,11 @@ public sealed class TailerHarness : IAsyncDisposable
     private readonly Task _collector;
     private readonly SemaphoreSlim _changed = new(0);
 
-    public TailerHarness(string path, TempFolder folder, Action<TailHubOptions>? configure = null, Func<bool>? linesWatched = null)
+    /// <param name="open">How the tailer opens files (default: as in production).</param>
+    /// <param name="time">The tailer's clock (default: the system's).</param>
+    /// <param name="rotatedFiles">The source's <c>RotatedFiles</c> glob, relative to the folder.</param>
+    public TailerHarness(string path, TempFolder folder, Action<TailHubOptions>? configure = null, Func<bool>? linesWatched = null,
+        FileOpener? open = null, TimeProvider? time = null, string? rotatedFiles = null)
     {
         Folder = folder;
         var options = new TailHubOptions
@@ -28,12 +31,17 @@ public sealed class TailerHarness : IAsyncDisposable
             InitialLines = 0,
         };
         configure?.Invoke(options);
-        Tailer = new FileTailer("test", SourcePath.Parse(path, folder.Path), options, _channel.Writer, TimeProvider.System, NullLogger.Instance, linesWatched: linesWatched);
+        var locator = new FileLocator(rotatedFiles is null ? null : SourcePath.Parse(rotatedFiles, folder.Path));
+        Tailer = new FileTailer("test", SourcePath.Parse(path, folder.Path), options, _channel.Writer, time ?? TimeProvider.System, Logger,
+            linesWatched: linesWatched, locator: locator, open: open);
         _tailer = Task.Run(() => Tailer.RunAsync(_stop.Token));
         _collector = Task.Run(CollectAsync);
     }
 
     public FileTailer Tailer { get; }
+
+    /// <summary>What the tailer logged, as "Level: message" lines.</summary>
+    public CollectingLogger Logger { get; } = new();
     public TempFolder Folder { get; }
 
     private async Task CollectAsync()

@@ -86,6 +86,13 @@ public sealed class SourceOptions
     /// <summary>A file or a glob (<c>*</c>, <c>?</c>, <c>**</c>) over file names; relative paths are from the content root.</summary>
     public string Path { get; set; } = "";
 
+    /// <summary>
+    /// A file source's rotated files, when they leave the directory (logrotate's <c>olddir</c>): a glob such as
+    /// <c>/var/log/app/old/app.log-*</c>. A file rotated there is said to be rotated, not deleted, and its lines are
+    /// read back from there on resume, or from its gzip file once compressed.
+    /// </summary>
+    public string? RotatedFiles { get; set; }
+
     /// <summary><c>file</c> (the default) or <c>jenkins</c>.</summary>
     public string Type { get; set; } = "file";
 

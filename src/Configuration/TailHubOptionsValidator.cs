@@ -27,6 +27,12 @@ public sealed partial class TailHubOptionsValidator(IHostEnvironment environment
                 errors.Add($"{label}: the name is used by another source; names must be unique (ignoring case).");
 
             var isFile = string.Equals(source.Type, "file", StringComparison.OrdinalIgnoreCase);
+            if (source.RotatedFiles is not null)
+            {
+                if (!isFile) errors.Add($"{label}: RotatedFiles is for file sources only.");
+                else errors.AddRange(PathErrors(source.RotatedFiles, "RotatedFiles").Select(e => $"{label}: {e}"));
+            }
+
             if (string.Equals(source.Type, "jenkins", StringComparison.OrdinalIgnoreCase))
                 errors.AddRange(JenkinsSourceValidation.Errors(source).Select(e => $"{label}: {e}"));
             else if (!isFile)
@@ -35,7 +41,7 @@ public sealed partial class TailHubOptionsValidator(IHostEnvironment environment
             {
                 errors.AddRange(PathErrors(source.Path, "Path").Select(e => $"{label}: {e}"));
                 if (!string.IsNullOrWhiteSpace(source.Path) && SourcePath.Parse(source.Path, environment.ContentRootPath).SingleFile is { } single && CompressedFile.HasCompressedName(single))
-                    errors.Add($"{label}: Path '{source.Path}' names a compressed file; TailHub tails text files.");
+                    errors.Add($"{label}: Path '{source.Path}' names a compressed file; TailHub tails text files (compressed rotated files are read back through RotatedFiles).");
             }
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

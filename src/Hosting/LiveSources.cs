@@ -23,8 +23,8 @@ public sealed class LiveSources : BackgroundService
                 ? Path.Combine(Path.GetFullPath(o.DataDirectory, environment.ContentRootPath), "jenkins", source.Name)
                 : null;
             var path = SourcePath.Parse(jenkinsDirectory is null ? source.Path : JenkinsCurrentBuild.PathIn(jenkinsDirectory), environment.ContentRootPath);
-            // Where rotated files are looked for: their directory.
-            var locator = new FileLocator();
+            // Where rotated files are looked for: their directory, and RotatedFiles (logrotate's olddir) when configured.
+            var locator = new FileLocator(source.RotatedFiles is { } rotated ? SourcePath.Parse(rotated, environment.ContentRootPath) : null);
             var hub = new SourceHub(source.Name, o.BacklogLines, o.JournalSegments, o.MaxLineBytes, time, redactor: redactor, locator: locator);
             var broadcaster = new SseBroadcaster(hub, o, epoch, time);
             var tailer = new FileTailer(source.Name, path, o, hub.Input, time, loggers.CreateLogger<FileTailer>(), redactor,

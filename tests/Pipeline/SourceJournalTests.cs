@@ -63,6 +63,20 @@ public sealed class SourceJournalTests : IDisposable
     }
 
     [Fact]
+    public void A_file_moved_to_where_rotated_files_go_is_found_there_by_its_identity()
+    {
+        var path = _folder.PathOf("app.log");
+        Directory.CreateDirectory(_folder.PathOf("old"));
+        File.WriteAllText(path, "old 1\nold 2\n");
+        var journal = new SourceJournal(100, 1024, locator: new FileLocator(SourcePath.Parse("old/app.log-*", _folder.Path)));
+        Journal(journal, path, 1);
+        File.Move(path, _folder.PathOf("old/app.log-20240101"));
+        File.WriteAllText(path, "new 1\n");
+
+        Assert.Equal(["old 1", "old 2"], Texts(journal.Replay(1, 2, 0)));
+    }
+
+    [Fact]
     public void Lines_of_a_rotated_file_compressed_with_gzip_are_read_back_from_the_gzip_file()
     {
         var path = _folder.PathOf("app.log");

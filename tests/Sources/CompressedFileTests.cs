@@ -88,6 +88,21 @@ public sealed class CompressedFileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_named_as_compressed_is_never_tailed_whatever_it_holds()
+    {
+        File.WriteAllText(P("app.log"), "");
+        await using var tailer = new TailerHarness("app.log*", _folder);
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+
+        File.WriteAllText(P("app.log.1.gz"), "not compressed after all\n");
+        File.AppendAllText(P("app.log"), "text\n");
+
+        await tailer.WaitForLinesAsync(1);
+        await tailer.WaitUntilAsync(h => h.Tailer.Status.Files.Count == 1, "only the text file followed");
+        Assert.Equal(["text"], tailer.Lines);
+    }
+
+    [Fact]
     public async Task A_compressed_file_with_a_log_files_name_is_known_by_its_first_bytes()
     {
         File.WriteAllText(P("app.log"), "");

@@ -58,19 +58,27 @@ public sealed class UnreadableFileTests : IDisposable
     private int ErrorsAbout(TailerHarness tailer, string name) => tailer.Notices.Count(n => n.Kind == NoticeKind.Error && n.Path == P(name));
 
     [Fact]
-    public async Task An_unreadable_file_is_said_once_however_often_the_tailer_looks()
+    public async Task An_unreadable_file_is_said_once_however_often_the_tailer_looks_and_retries()
     {
-        await using var tailer = new TailerHarness("*.log", _folder, open: _locks.Open);
+        var time = new FakeTimeProvider();
+        await using var tailer = new TailerHarness("*.log", _folder, open: _locks.Open, time: time);
         await tailer.WaitForNoticeAsync(NoticeKind.Error);
 
-        // Writes wake the tailer, new files make it search the glob again, the poll tick goes on meanwhile.
+        // Writes wake the tailer, and new files make it search the glob again.
         for (var i = 0; i < 100; i++) await LookAgainAsync(tailer);
         for (var i = 0; i < 10; i++)
         {
             File.WriteAllText(P($"new-{i}.log"), $"new {i}\n");
             await tailer.WaitUntilAsync(h => h.Lines.Contains($"new {i}"), $"new file {i}");
         }
+        // Each retry fails again.
+        for (var i = 0; i < 5; i++)
+        {
+            time.Advance(FileError.MaxRetryDelay);
+            await LookAgainAsync(tailer);
+        }
 
+        Assert.Equal(6, _locks.Attempts(P("locked.log")));
         Assert.Equal(1, ErrorsAbout(tailer, "locked.log"));
         Assert.Single(tailer.Logger.Messages, m => m.StartsWith("Warning") && m.Contains("locked.log"));
     }

@@ -57,6 +57,11 @@ public sealed class FileTailer
     private readonly List<TailedFile> _reading = [];
     // Files found compressed by their first bytes, so they are not opened again on every look.
     private readonly HashSet<FileIdentity> _compressed = [];
+    // Files closed lately, by identity: one named by the source's path again continues where it was read to, never
+    // from its start (its fingerprint tells it from a new file that got a deleted one's inode number).
+    private readonly Dictionary<FileIdentity, (long Offset, FileHead Head)> _closed = [];
+    private readonly Queue<FileIdentity> _closedOrder = new();
+    private const int ClosedRemembered = 1024;
     // Truncations seen lately: a copy made just before one (copytruncate) continues from where the file was.
     private readonly List<(byte[] Head, long Offset, DateTimeOffset At)> _truncated = [];
     private readonly byte[] _buffer = new byte[ReadBufferBytes];
@@ -254,6 +259,7 @@ public sealed class FileTailer
         else
         {
             file.Retiring = true;
+            file.RetiredAt = _time.GetUtcNow();
             watched.SaidWaiting = !replaced;
             // A file that still has a name was moved (rotated), even where it cannot be found.
             if (file.Follower.IsLinked())
@@ -319,6 +325,14 @@ public sealed class FileTailer
         else if (follower.IsCompressed)
         {
             NotText(watched, follower);
+        }
+        else if (_closed.Remove(follower.File.Identity, out var closed) && closed.Head.Matches(follower.HeadBytes))
+        {
+            // A file followed before, closed once it had left the source, is back: it continues where it was.
+            follower.StartAt(closed.Offset);
+            var file = Follow(watched, follower, classified: true, now);
+            _output.Notice(NoticeKind.Following, watched.Path, $"following {watched.Path} again from where it was read to", file.Identity);
+            return;
         }
         else
         {
@@ -407,12 +421,14 @@ public sealed class FileTailer
         {
             var file = _reading[i];
             await ReadFileAsync(file, cancellationToken);
-            if (file.Closed || (file.Retiring && now - file.Follower.LastGrowth >= Grace)) (done ??= []).Add(file);
+            if (file.Closed || (file.Retiring && now - Later(file.Follower.LastGrowth, file.RetiredAt) >= Grace)) (done ??= []).Add(file);
         }
         if (done is null) return;
         foreach (var file in done) Close(file);
         await _output.FlushAsync(cancellationToken);
     }
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>
     /// Reads <paramref name="file"/> to its end, its predecessors first: they are read to their end after the file's size
@@ -601,7 +617,12 @@ public sealed class FileTailer
 
     private void Close(TailedFile file)
     {
-        if (!file.Follower.IsCompressed) FlushPartial(file.Follower);
+        if (!file.Follower.IsCompressed)
+        {
+            FlushPartial(file.Follower);
+            if (_closed.TryAdd(file.Identity, (file.Follower.Offset, file.Follower.File.Head))) _closedOrder.Enqueue(file.Identity);
+            while (_closedOrder.Count > ClosedRemembered) _closed.Remove(_closedOrder.Dequeue());
+        }
         file.Follower.Dispose();
         file.Closed = true;
         _reading.Remove(file);

@@ -20,8 +20,14 @@ internal sealed class TailedFile(FileFollower follower, long order)
     /// </summary>
     public List<TailedFile> Predecessors { get; } = [];
 
-    /// <summary>No path of the source names it any more: read until <c>RotatedFileGrace</c> after its last growth, then closed.</summary>
+    /// <summary>
+    /// No path of the source names it any more: read until <c>RotatedFileGrace</c> after its last growth or its
+    /// leaving (<see cref="RetiredAt"/>), whichever is later, then closed. Named again meanwhile (a rename seen half
+    /// done), it simply continues.
+    /// </summary>
     public bool Retiring { get; set; }
+
+    public DateTimeOffset RetiredAt { get; set; }
 
     /// <summary>
     /// False for a file that appeared while the source was followed, until its first bytes tell whether it is a

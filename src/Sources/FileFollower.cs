@@ -49,6 +49,9 @@ public sealed class FileFollower : IDisposable
     /// <summary>The file's first bytes (up to <see cref="FileHead.MaxBytes"/>), as last read.</summary>
     public ReadOnlySpan<byte> HeadBytes => _head.AsSpan(0, _headLength);
 
+    // Size and last write when it was last read: a file showing the same is not read again (one fstat per look).
+    private (long Size, long ModifiedNs) _seen = (-1, 0);
+
     /// <summary>
     /// Opens <paramref name="path"/> through <paramref name="open"/>. With <paramref name="tailLines"/> set, reading
     /// starts at the beginning of the file's last <paramref name="tailLines"/> lines, like <c>tail -n</c>; otherwise at
@@ -98,10 +101,12 @@ public sealed class FileFollower : IDisposable
     {
         replaced = false;
         if (!IsText()) return 0;
+        var start = Offset;
         var n = ReadChecked(Window(buffer, limit), out replaced);
         if (n == 0 || replaced) return n;
         Splitter.Push(buffer.AsSpan(0, n), lines);
         Remember(buffer.AsSpan(0, n));
+        if (start < FileHead.MaxBytes) RefreshHead();
         return n;
     }
 
@@ -119,6 +124,7 @@ public sealed class FileFollower : IDisposable
         if (!IsText()) return null;
         bytesRead = ReadChecked(Window(buffer, limit), out replaced);
         if (bytesRead == 0 || replaced) return null;
+        if (start < FileHead.MaxBytes) RefreshHead();
         var read = buffer.AsSpan(0, bytesRead);
         if (Splitter.HasPartialLine)
         {
@@ -154,9 +160,18 @@ public sealed class FileFollower : IDisposable
     /// </summary>
     private bool IsText()
     {
-        if (!_sniffed || !File.Head.IsComplete) RefreshHead();
+        if (!_sniffed) RefreshHead();
         return _sniffed && !IsCompressed;
     }
+
+    /// <summary>The file's size and last write now, through the handle (the path may name another file by now).</summary>
+    public FileStat? Stat() => FileStat.OfHandle(_handle, File.Path);
+
+    /// <summary>Whether the file shows the size and last write it had when <see cref="Saw"/> was last told: nothing new, nothing replaced.</summary>
+    public bool Unchanged(FileStat stat) => (stat.Size, stat.ModifiedNs) == _seen;
+
+    /// <summary>Everything up to <paramref name="stat"/> was read (a stat taken before reading: later writes differ from it).</summary>
+    public void Saw(FileStat stat) => _seen = (stat.Size, stat.ModifiedNs);
 
     /// <summary>Reads the file's first bytes again while they can still change what is known of them.</summary>
     private void RefreshHead()
@@ -210,9 +225,9 @@ public sealed class FileFollower : IDisposable
     /// True when the file no longer holds what was read: it is shorter than the offset, or the bytes just before the
     /// offset differ from those read there.
     /// </summary>
-    public bool WasReplaced()
+    public bool WasReplaced(long size)
     {
-        if (CurrentSize() < Offset) return true;
+        if (size < Offset) return true;
         if (_fingerprintLength == 0) return false;
         Span<byte> now = stackalloc byte[FingerprintBytes];
         var n = RandomAccess.Read(_handle, now[.._fingerprintLength], Offset - _fingerprintLength);
@@ -230,6 +245,7 @@ public sealed class FileFollower : IDisposable
         Redaction = default;
         File = new FileRef(File.Path, File.Identity);
         _headLength = 0;
+        _seen = (-1, 0);
         _sniffed = false;
         IsCompressed = false;
     }

@@ -450,10 +450,14 @@ public sealed class FileTailer
         file.Reading = true;
         try
         {
+            // One fstat decides most looks: a file with the size and last write it had when last read holds nothing new.
+            var stat = file.Follower.Stat();
+            if (stat is { } unchanged && file.Error is null && file.Follower.Unchanged(unchanged)) return;
+            var size = stat?.Size ?? file.Follower.CurrentSize();
             var limit = long.MaxValue;
             if (file.Predecessors.Count > 0)
             {
-                limit = file.Follower.CurrentSize();
+                limit = size;
                 for (var i = 0; i < file.Predecessors.Count; i++)
                 {
                     var old = file.Predecessors[i];
@@ -466,8 +470,9 @@ public sealed class FileTailer
                 }
             }
             // Before reading: bytes read after a truncation-and-refill would be the middle of new content.
-            if (file.Follower.WasReplaced()) await RestartTruncatedAsync(file, cancellationToken);
+            if (file.Follower.WasReplaced(size)) await RestartTruncatedAsync(file, cancellationToken);
             await ReadToEndAsync(file, limit, cancellationToken);
+            if (stat is { } read) file.Follower.Saw(read);
             if (file.Follower.IsCompressed) StopCompressed(file);
             if (file.Error is not null)
             {

@@ -66,6 +66,7 @@ public sealed class FileTailer
     private readonly List<(byte[] Head, long Offset, DateTimeOffset At)> _truncated = [];
     private readonly byte[] _buffer = new byte[ReadBufferBytes];
     private readonly byte[] _head = new byte[FileHead.MaxBytes];
+    private readonly List<(TailedFile File, FileStat? Stat)> _toRead = [];
     private readonly List<SplitLine> _split = [];
     private long _opened;
 
@@ -412,15 +413,23 @@ public sealed class FileTailer
         return candidate.Length >= head.Length ? HeadMatch.Same : HeadMatch.Prefix;
     }
 
-    /// <summary>Reads every file, oldest first.</summary>
+    /// <summary>
+    /// Reads every file, in the order of their last write (then the order they were opened in): what was written
+    /// first is read first, across files too, even for a file found after one written later (a copy the tailer
+    /// only found after the file it was copied from had been truncated and written to again).
+    /// </summary>
     private async Task ReadAllAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        _toRead.Clear();
+        foreach (var file in _reading) _toRead.Add((file, file.Follower.Stat()));
+        _toRead.Sort(static (a, b) => a.Stat?.ModifiedNs != b.Stat?.ModifiedNs
+            ? (a.Stat?.ModifiedNs ?? long.MaxValue).CompareTo(b.Stat?.ModifiedNs ?? long.MaxValue)
+            : a.File.Order.CompareTo(b.File.Order));
         List<TailedFile>? done = null;
-        for (var i = 0; i < _reading.Count; i++)
+        foreach (var (file, stat) in _toRead)
         {
-            var file = _reading[i];
-            await ReadFileAsync(file, cancellationToken);
+            await ReadFileAsync(file, cancellationToken, stat);
             if (file.Closed || (file.Retiring && now - Later(file.Follower.LastGrowth, file.RetiredAt) >= Grace)) (done ??= []).Add(file);
         }
         if (done is null) return;
@@ -435,7 +444,8 @@ public sealed class FileTailer
     /// is taken, and the file only up to that size, so nothing a reopening writer wrote to the old file comes after
     /// anything it wrote to the new one.
     /// </summary>
-    private async Task ReadFileAsync(TailedFile file, CancellationToken cancellationToken)
+    /// <param name="stat">The file's size and last write, when the caller just took them.</param>
+    private async Task ReadFileAsync(TailedFile file, CancellationToken cancellationToken, FileStat? stat = null)
     {
         if (file.Reading || file.Closed) return;
         var now = _time.GetUtcNow();
@@ -451,7 +461,7 @@ public sealed class FileTailer
         try
         {
             // One fstat decides most looks: a file with the size and last write it had when last read holds nothing new.
-            var stat = file.Follower.Stat();
+            stat ??= file.Follower.Stat();
             if (stat is { } unchanged && file.Error is null && file.Follower.Unchanged(unchanged)) return;
             var size = stat?.Size ?? file.Follower.CurrentSize();
             var limit = long.MaxValue;
@@ -648,7 +658,8 @@ public sealed class FileTailer
         if (!structural || _path.SingleFile is not null) return;
         foreach (var watched in _paths.Values.ToList())
         {
-            if (watched.Current is null && !File.Exists(watched.Path))
+            // A path that named a file still open is kept: what it names next is read after that file.
+            if (watched.Current is null && !File.Exists(watched.Path) && watched.Previous.All(p => p.Closed))
             {
                 _paths.Remove(watched.Path);
                 if (watched.Error is not null) _output.StatusChanged = true;

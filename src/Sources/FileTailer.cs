@@ -14,17 +14,20 @@ namespace TailHub.Sources;
 /// <item>no file at the path: waiting (said once), until one appears, which is then read from its start;</item>
 /// <item>same file grew: read the new bytes;</item>
 /// <item>same file shrank below the offset (truncate, copytruncate): flush the held partial line, say so, restart at 0;</item>
-/// <item>the path names a file already followed (renamed within the glob, or back into it): continue it where it was;</item>
+/// <item>the path names a file already followed (renamed within the glob, or back into it, even after it was closed):
+/// continue it where it was;</item>
 /// <item>the path names another file (rename + create, delete + re-create, a swapped symlink): read the old file to
 /// its end, say so, and start the new one at 0. The old file is read to its end again before each read of the new
 /// one (a writer that reopens wrote it first), and keeps being read for <see cref="TailHubOptions.RotatedFileGrace"/>
-/// after its last growth while no path names it, for writers that reopen late; then its partial last line is flushed;</item>
+/// after its last growth (or its leaving) while no path names it, for writers that reopen late; then its partial
+/// last line is flushed;</item>
 /// <item>the file vanished: read it to its end through the open handle; said as rotated if it still has a name
 /// somewhere (found in its directory or the source's <c>RotatedFiles</c> when possible), as deleted otherwise;</item>
 /// <item>a compressed file (by name or by its first bytes) is never read as text; a new file starting with the same
 /// bytes as one being read is a copytruncate copy until shown otherwise, and continues from where that one was;</item>
 /// <item>a file that cannot be opened or read is said once, retried with backoff, and its recovery said once.</item>
 /// </list>
+/// Files are read in the order of their last write, so what was written first is read first across files too.
 /// A partial last line is held until its newline; it is emitted without one only when its file can no longer grow
 /// (rotated away past the grace period, truncated, deleted).
 /// Files that exist at start-up are followed from their end, with their last <see cref="TailHubOptions.InitialLines"/> lines.
@@ -59,8 +62,9 @@ public sealed class FileTailer
     private readonly HashSet<FileIdentity> _compressed = [];
     // Files closed lately, by identity: one named by the source's path again continues where it was read to, never
     // from its start (its fingerprint tells it from a new file that got a deleted one's inode number).
-    private readonly Dictionary<FileIdentity, (long Offset, FileHead Head)> _closed = [];
-    private readonly Queue<FileIdentity> _closedOrder = new();
+    private readonly Dictionary<FileIdentity, (long Offset, FileHead Head, long Closing)> _closed = [];
+    private readonly Queue<(FileIdentity Identity, long Closing)> _closedOrder = new();
+    private long _closings;
     private const int ClosedRemembered = 1024;
     // Truncations seen lately: a copy made just before one (copytruncate) continues from where the file was.
     private readonly List<(byte[] Head, long Offset, DateTimeOffset At)> _truncated = [];
@@ -635,8 +639,14 @@ public sealed class FileTailer
         if (!file.Follower.IsCompressed)
         {
             FlushPartial(file.Follower);
-            if (_closed.TryAdd(file.Identity, (file.Follower.Offset, file.Follower.File.Head))) _closedOrder.Enqueue(file.Identity);
-            while (_closedOrder.Count > ClosedRemembered) _closed.Remove(_closedOrder.Dequeue());
+            var closing = ++_closings;
+            _closed[file.Identity] = (file.Follower.Offset, file.Follower.File.Head, closing);
+            _closedOrder.Enqueue((file.Identity, closing));
+            while (_closedOrder.Count > ClosedRemembered)
+            {
+                var (oldest, when) = _closedOrder.Dequeue();
+                if (_closed.TryGetValue(oldest, out var entry) && entry.Closing == when) _closed.Remove(oldest);
+            }
         }
         file.Follower.Dispose();
         file.Closed = true;

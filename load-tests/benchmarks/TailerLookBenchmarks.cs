@@ -20,6 +20,8 @@ public class TailerLookBenchmarks
     private Task _tailer = Task.CompletedTask;
     private Task _neighbour = Task.CompletedTask;
     private int _rotation;
+    // Each rotation's own duration, for the distribution BenchmarkDotNet's per-iteration means do not show.
+    private readonly List<double> _each = [];
 
     [Params("app.log", "app.log*")]
     public string Path { get; set; } = "app.log";
@@ -67,13 +69,16 @@ public class TailerLookBenchmarks
     public async Task RotateAndRead()
     {
         var expected = $"rotation {++_rotation}";
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         File.Move(P("app.log"), P("app.log.1"), overwrite: true);
         File.WriteAllText(P("app.log"), expected + "\n");
         while (true)
         {
             foreach (var record in await _records.Reader.ReadAsync())
             {
-                if (record is LogLine line && line.Text == expected) return;
+                if (record is not LogLine line || line.Text != expected) continue;
+                _each.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                return;
             }
         }
     }
@@ -81,6 +86,14 @@ public class TailerLookBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        if (_each.Count > 0)
+        {
+            _each.Sort();
+            double At(double q) => _each[(int)Math.Min(_each.Count - 1, Math.Round(q * (_each.Count - 1)))];
+            Console.WriteLine($"// per rotation ({Path}, neighbour {NeighbourLinesPerSecond} lines/s, {_each.Count} rotations): " +
+                $"p50 {At(0.5):F2} ms, p90 {At(0.9):F2} ms, p99 {At(0.99):F2} ms, max {_each[^1]:F2} ms");
+            _each.Clear();
+        }
         _stop.Cancel();
         try { Task.WaitAll(_tailer, _neighbour); } catch (AggregateException) { }
         Directory.Delete(_folder, recursive: true);

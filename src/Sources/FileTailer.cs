@@ -567,19 +567,21 @@ public sealed class FileTailer
     {
         var follower = file.Follower;
         var before = follower.File;
-        var offset = follower.Offset;
         var head = follower.HeadBytes.ToArray();
-        FlushPartial(follower);
+        // The copy is made before the truncation: it waits for it, or is among the glob's files now.
+        var copies = head.Length == 0 ? [] : _reading.Where(c => c.CopyOf == file).ToList();
+        if (head.Length > 0 && copies.Count == 0 && FollowCopy(head) is { } found) copies.Add(found);
+        // A line the file held only part of is read whole from the copy; with no copy, what was held is final.
+        var resumeAt = copies.Count > 0 ? follower.Splitter.CommittedOffset : follower.Offset;
+        if (copies.Count == 0) FlushPartial(follower);
         follower.Restart();
         _output.Notice(NoticeKind.Truncated, before.Path, $"{before.Path} was truncated; reading from its start", before.Identity);
         if (head.Length == 0) return;
-        _truncated.Add((head, offset, _time.GetUtcNow()));
-        var copies = _reading.Where(c => c.CopyOf == file).ToList();
-        if (copies.Count == 0 && FollowCopy(head) is { } found) copies.Add(found);
+        _truncated.Add((head, resumeAt, _time.GetUtcNow()));
         foreach (var copy in copies)
         {
             copy.CopyOf = null;
-            copy.Follower.StartAt(Math.Min(offset, copy.Follower.CurrentSize()));
+            copy.Follower.StartAt(Math.Min(resumeAt, copy.Follower.CurrentSize()));
             await ReadFileAsync(copy, cancellationToken);
         }
     }

@@ -132,4 +132,28 @@ public sealed class GlobRotationTests : IDisposable
         await tailer.WaitUntilAsync(h => h.Tailer.Status.Files.Count == 4, "the file and its three copies followed");
         Assert.Equal(written, tailer.Lines);
     }
+
+    [Fact]
+    public async Task A_line_the_truncated_file_held_only_part_of_comes_whole_from_the_copy()
+    {
+        File.WriteAllText(P("app.log"), "");
+        await using var tailer = new TailerHarness("app.log*", _folder);
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+        var written = new List<string>();
+        for (var round = 1; round <= 20; round++)
+        {
+            File.AppendAllText(P("app.log"), $"r{round} whole\nr{round} part");
+            var size = new FileInfo(P("app.log")).Length;
+            await tailer.WaitUntilAsync(h => h.Tailer.Status.Files.Any(f => f.Path == P("app.log") && f.Offset == size), "the partial line read");
+            // Completed, copied and truncated at once: the tailer reads the rest before the truncation or from the copy.
+            File.AppendAllText(P("app.log"), "ial\n");
+            if (File.Exists(P("app.log.1"))) File.Move(P("app.log.1"), P($"app.log.{round}.old"));
+            PlainCopy.Copy(P("app.log"), P("app.log.1"));
+            using (var truncate = new FileStream(P("app.log"), FileMode.Open, FileAccess.Write, FileShare.ReadWrite)) truncate.SetLength(0);
+            written.AddRange([$"r{round} whole", $"r{round} partial"]);
+            await tailer.WaitForLinesAsync(written.Count);
+        }
+
+        Assert.Equal(written, tailer.Lines);
+    }
 }

@@ -60,14 +60,9 @@ public sealed class FileTailer
     private readonly List<TailedFile> _reading = [];
     // Files found compressed by their first bytes, so they are not opened again on every look.
     private readonly HashSet<FileIdentity> _compressed = [];
-    // Files closed lately, by identity: one named by the source's path again continues where it was read to, never
-    // from its start (its fingerprint tells it from a new file that got a deleted one's inode number).
-    private readonly Dictionary<FileIdentity, (long Offset, FileHead Head, long Closing)> _closed = [];
-    private readonly Queue<(FileIdentity Identity, long Closing)> _closedOrder = new();
-    private long _closings;
-    private const int ClosedRemembered = 1024;
-    // Truncations seen lately: a copy made just before one (copytruncate) continues from where the file was.
-    private readonly List<(byte[] Head, long Offset, DateTimeOffset At)> _truncated = [];
+    // Files closed lately, and truncations seen lately (for copytruncate copies).
+    private readonly ClosedFiles _closed = new();
+    private readonly CopytruncateCopies _copies = new();
     private readonly byte[] _buffer = new byte[ReadBufferBytes];
     private readonly byte[] _head = new byte[FileHead.MaxBytes];
     private readonly List<(TailedFile File, FileStat? Stat)> _toRead = [];
@@ -331,10 +326,10 @@ public sealed class FileTailer
         {
             NotText(watched, follower);
         }
-        else if (_closed.Remove(follower.File.Identity, out var closed) && closed.Head.Matches(follower.HeadBytes))
+        else if (_closed.Recall(follower) is { } readTo)
         {
             // A file followed before, closed once it had left the source, is back: it continues where it was.
-            follower.StartAt(closed.Offset);
+            follower.StartAt(readTo);
             var file = Follow(watched, follower, classified: true, now);
             _output.Notice(NoticeKind.Following, watched.Path, $"following {watched.Path} again from where it was read to", file.Identity);
             return;
@@ -377,22 +372,17 @@ public sealed class FileTailer
     private bool Classify(TailedFile file, DateTimeOffset now)
     {
         var head = _head.AsSpan(0, file.Follower.ReadHead(_head));
-        var undecided = head.IsEmpty;
-        foreach (var (before, offset, _) in _truncated)
+        if (_copies.ResumeAt(head, out var prefix) is { } resumeAt)
         {
-            var match = CompareHeads(before, head);
-            if (match == HeadMatch.Same)
-            {
-                file.Classified = true;
-                file.Follower.StartAt(Math.Min(offset, file.Follower.CurrentSize()));
-                return true;
-            }
-            undecided |= match == HeadMatch.Prefix;
+            file.Classified = true;
+            file.Follower.StartAt(Math.Min(resumeAt, file.Follower.CurrentSize()));
+            return true;
         }
+        var undecided = head.IsEmpty || prefix == HeadMatch.Prefix;
         foreach (var other in _reading)
         {
             if (other == file || other.Retiring || !other.Classified) continue;
-            var match = CompareHeads(other.Follower.HeadBytes, head);
+            var match = CopytruncateCopies.Compare(other.Follower.HeadBytes, head);
             if (match == HeadMatch.Same)
             {
                 file.Classified = true;
@@ -405,16 +395,6 @@ public sealed class FileTailer
         if (undecided && now - file.SeenAt < CopyWindow) return false;
         file.Classified = true;
         return true;
-    }
-
-    private enum HeadMatch { Different, Prefix, Same }
-
-    /// <summary>Whether <paramref name="candidate"/> starts with <paramref name="head"/>, or could once more of it is written.</summary>
-    private static HeadMatch CompareHeads(ReadOnlySpan<byte> head, ReadOnlySpan<byte> candidate)
-    {
-        var common = Math.Min(head.Length, candidate.Length);
-        if (common == 0 || !head[..common].SequenceEqual(candidate[..common])) return HeadMatch.Different;
-        return candidate.Length >= head.Length ? HeadMatch.Same : HeadMatch.Prefix;
     }
 
     /// <summary>
@@ -577,7 +557,7 @@ public sealed class FileTailer
         follower.Restart();
         _output.Notice(NoticeKind.Truncated, before.Path, $"{before.Path} was truncated; reading from its start", before.Identity);
         if (head.Length == 0) return;
-        _truncated.Add((head, resumeAt, _time.GetUtcNow()));
+        _copies.Truncated(head, resumeAt, _time.GetUtcNow());
         foreach (var copy in copies)
         {
             copy.CopyOf = null;
@@ -591,7 +571,7 @@ public sealed class FileTailer
     {
         foreach (var unclassified in _reading)
         {
-            if (unclassified.Classified || CompareHeads(head, unclassified.Follower.HeadBytes) != HeadMatch.Same) continue;
+            if (unclassified.Classified || CopytruncateCopies.Compare(head, unclassified.Follower.HeadBytes) != HeadMatch.Same) continue;
             unclassified.Classified = true;
             return unclassified;
         }
@@ -610,7 +590,7 @@ public sealed class FileTailer
                 continue; // The next look says so.
             }
             if (follower is null) continue;
-            if (follower.IsCompressed || _files.ContainsKey(follower.File.Identity) || CompareHeads(head, _head.AsSpan(0, follower.ReadHead(_head))) != HeadMatch.Same)
+            if (follower.IsCompressed || _files.ContainsKey(follower.File.Identity) || CopytruncateCopies.Compare(head, _head.AsSpan(0, follower.ReadHead(_head))) != HeadMatch.Same)
             {
                 follower.Dispose();
                 continue;
@@ -641,14 +621,7 @@ public sealed class FileTailer
         if (!file.Follower.IsCompressed)
         {
             FlushPartial(file.Follower);
-            var closing = ++_closings;
-            _closed[file.Identity] = (file.Follower.Offset, file.Follower.File.Head, closing);
-            _closedOrder.Enqueue((file.Identity, closing));
-            while (_closedOrder.Count > ClosedRemembered)
-            {
-                var (oldest, when) = _closedOrder.Dequeue();
-                if (_closed.TryGetValue(oldest, out var entry) && entry.Closing == when) _closed.Remove(oldest);
-            }
+            _closed.Remember(file.Follower);
         }
         file.Follower.Dispose();
         file.Closed = true;
@@ -666,7 +639,7 @@ public sealed class FileTailer
     private void Prune(bool structural)
     {
         var now = _time.GetUtcNow();
-        _truncated.RemoveAll(t => now - t.At > CopyWindow);
+        _copies.Forget(now, CopyWindow);
         if (!structural || _path.SingleFile is not null) return;
         foreach (var watched in _paths.Values.ToList())
         {

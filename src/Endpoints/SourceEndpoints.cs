@@ -8,7 +8,9 @@ namespace TailHub.Endpoints;
 /// <summary><c>GET /api/sources</c> and <c>GET /api/sources/{name}</c>: what each source is doing.</summary>
 public static class SourceEndpoints
 {
-    public sealed record FileView(string Path, long Offset, string Identity, bool Rotated);
+    /// <summary>A file of a source; <c>error</c> only while it cannot be read.</summary>
+    public sealed record FileView(string Path, long Offset, string Identity, bool Rotated,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null);
 
     /// <summary>A Jenkins source's build: state (queued, running, finished, …), number, result.</summary>
     public sealed record BuildView(string State, int? Number, string? Result, long? QueueId, string? Url, string? Message);
@@ -45,7 +47,7 @@ public static class SourceEndpoints
             source.Target,
             status.State.ToString().ToLowerInvariant(),
             status.Message,
-            status.Files.Select(f => new FileView(f.Path, f.Offset, f.Identity, f.Rotated)).ToList(),
+            status.Files.Select(f => new FileView(f.Path, f.Offset, f.Identity, f.Rotated, f.Error)).ToList(),
             source.Counters.Lines,
             source.Counters.Bytes,
             live.Broadcaster.LastPublishedSeq,

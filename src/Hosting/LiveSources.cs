@@ -52,7 +52,9 @@ public sealed class LiveSources : BackgroundService
             var kind = kinds.Find(section["Type"]) ?? throw new StartupException($"source '{section["Name"]}': Type '{section["Type"]}' is not supported.");
             var source = kind.Create(section, context);
             var state = OpenState(context.SourceDirectory(source.Name), source.Name, kind.Type, o.JournalSegments, time);
-            var journal = new SourceJournal(o.JournalSegments, o.MaxLineBytes, redactor, state.Append);
+            // Where rotated files are looked for when lines are read back (a file source's RotatedFiles, logrotate's olddir).
+            var locator = source is IFindsRotatedFiles finds ? finds.Locator : null;
+            var journal = new SourceJournal(o.JournalSegments, o.MaxLineBytes, redactor, state.Append, locator);
             journal.Restore(state.Entries, state.LastSeq, state.Positions);
             var hub = new SourceHub(source.Name, state.Epoch, o.BacklogLines, journal, time, state.LastSeq, checkpoint: force => Checkpoint(state, journal, source.Name, force));
             var live = Stages(source, hub, state, state.Positions);

@@ -8,7 +8,12 @@ namespace TailHub.Pipeline;
 /// TailHub's own (a push source's spool, a run's output): their lines were masked before they were written, so
 /// reading them back does not mask again. Tailed files hold the original bytes and are masked on every read.
 /// </summary>
-public sealed record FileRef(string Path, FileIdentity Identity, bool Spooled = false);
+public sealed record FileRef(string Path, FileIdentity Identity, bool Spooled = false)
+{
+    /// <summary>A fingerprint of the file's first bytes, as they were read (a truncation starts a new one): what finds
+    /// the file once its identity cannot, as a copytruncate copy or compressed.</summary>
+    public FileHead Head { get; init; } = new();
+}
 
 /// <summary>
 /// Something a source emits, in order: a line or a notice. The pipeline gives each record its sequence number,

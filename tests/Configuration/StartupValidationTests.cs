@@ -93,6 +93,30 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Contains("names a directory", errors);
     }
 
+    [Theory]
+    [InlineData("old/app.log-[0-9", "'[' without a closing ']'")]
+    [InlineData("old/app.log-{1,2}*", "braces")]
+    [InlineData("old/", "names a directory")]
+    public async Task A_bad_rotated_files_glob_stops_start_up_naming_the_setting(string glob, string expected)
+    {
+        var (exit, errors) = await RunAsync("--TailHub:Sources:0:Name=app", $"--TailHub:Sources:0:Path={_folder.PathOf("app.log")}",
+            $"--TailHub:Sources:0:RotatedFiles={_folder.PathOf(glob)}");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("source 'app': RotatedFiles", errors);
+        Assert.Contains(expected, errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
+    [Fact]
+    public async Task A_source_path_naming_a_compressed_file_stops_start_up()
+    {
+        var (exit, errors) = await RunAsync("--source", $"app={_folder.PathOf("app.log.2.gz")}");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("compressed", errors);
+    }
+
     [Fact]
     public async Task An_invalid_redaction_rule_stops_start_up_naming_the_rule()
     {

@@ -239,9 +239,7 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
         try
         {
             int n;
-            // A console read cannot be cancelled: stopping TailHub leaves it behind rather than waiting for input.
-            while ((n = await input.ReadAsync(buffer, CancellationToken.None).AsTask().WaitAsync(cancellationToken)) > 0)
-                await upload.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+            while ((n = await input.ReadAsync(buffer, cancellationToken)) > 0) await upload.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
         }
         finally
         {

@@ -239,7 +239,9 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
         try
         {
             int n;
-            while ((n = await input.ReadAsync(buffer, cancellationToken)) > 0) await upload.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+            // A console read is not cancelled by its token once it waits for input: stopping TailHub leaves it behind.
+            while ((n = await input.ReadAsync(buffer, CancellationToken.None).AsTask().WaitAsync(cancellationToken)) > 0)
+                await upload.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
         }
         finally
         {

@@ -52,7 +52,12 @@ public sealed class StdinSourceTests
     {
         using var folder = new TempFolder();
         await using var tailhub = await TailHubProcess.StartAsync(folder, "--source", "build=-");
-        await WriteAsync(tailhub, "a command that is still running\n");
+        await using (var viewer = await SseTestClient.ConnectAsync(tailhub.BaseAddress, "/api/stream?sources=build&backlog=0"))
+        {
+            // Once the line is out, TailHub is waiting on its standard input for more.
+            await WriteAsync(tailhub, "a command that is still running\n");
+            await viewer.ReadLinesAsync("build", 1);
+        }
         var clock = Stopwatch.StartNew();
 
         var exitCode = await tailhub.StopAsync();

@@ -23,6 +23,12 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
 {
     private const string StateFile = "push-state.json";
 
+    /// <summary>
+    /// Lines handed to the hub at once, at most: a fast upload's reads (up to Kestrel's 1 MiB request buffer) are cut
+    /// to about what a file's 256 KiB read gives, so the hub's bounded channel stays bounded in memory too.
+    /// </summary>
+    internal const int MaxLinesPerCommit = 2048;
+
     private readonly PushSourceOptions _options;
     private readonly string _directory;
     private readonly TimeProvider _time;
@@ -147,12 +153,23 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
         for (var left = framed.Count; left > 0;) left -= await AllowanceAsync(writer, left, cancellationToken);
         // From here the request's lines are the source's, whether or not its client is still there to hear so.
         Accepted(bytes);
-        var (first, last) = await CommitAsync(framed, bytes, sourceWriter, CancellationToken.None);
-        return Result(first, last, last - first + 1);
+        long first = long.MaxValue, last = 0, committedAt = 0;
+        for (var at = 0; at < framed.Count; at += MaxLinesPerCommit)
+        {
+            var slice = framed.GetRange(at, Math.Min(MaxLinesPerCommit, framed.Count - at));
+            var end = ((LogLine)slice[^1]).End;
+            var (f, l) = await CommitAsync(slice, end - committedAt, sourceWriter, CancellationToken.None);
+            committedAt = end;
+            if (l < f) continue;
+            first = Math.Min(first, f);
+            last = l;
+        }
+        return Result(first, last, framed.Count);
     }
 
+    /// <summary>The answer to an upload: <paramref name="first"/> &gt; <paramref name="last"/> when none of its lines was numbered.</summary>
     internal PushResult Result(long first, long last, long lines) =>
-        new(lines > 0 ? first : null, lines > 0 ? last : null, lines, Offset);
+        new(lines > 0 && first <= last ? first : null, lines > 0 && first <= last ? last : null, lines, Offset);
 
     internal void Accepted(long bytes) => Interlocked.Add(ref _accepted, bytes);
 

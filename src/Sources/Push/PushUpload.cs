@@ -92,7 +92,8 @@ public sealed class PushUpload
     {
         while (_lines.Count > 0)
         {
-            var take = throttled ? await _source.AllowanceAsync(Writer, _lines.Count, cancellationToken) : _lines.Count;
+            var wanted = Math.Min(_lines.Count, PushSource.MaxLinesPerCommit);
+            var take = throttled ? await _source.AllowanceAsync(Writer, wanted, cancellationToken) : wanted;
             var all = take == _lines.Count;
             // Stream offsets: where the last of these lines ends is what committing them adds to the source's stream.
             var end = all ? _framer.CommittedOffset : ((LogLine)_lines[take - 1]).End;

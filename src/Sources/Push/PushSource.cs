@@ -39,6 +39,7 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
     private readonly int _linesPerRefill;
     private readonly Lock _parkLock = new();
     private SpoolFile? _spool;
+    private PushStateFile? _state;
     private int _segment = 1;
     private long _committed;
     private long _accepted;
@@ -221,7 +222,7 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
     }
 
     /// <summary>An upload ended: its partial line is held for the next upload, or written now when its stream is over.</summary>
-    internal async Task EndUploadAsync(PushUpload upload, LineFramer framer, long committedAt, bool endOfStream, SourceWriter writer)
+    internal async Task EndUploadAsync(LineFramer framer, long committedAt, bool endOfStream, SourceWriter writer)
     {
         if (!framer.HasPartialLine) return;
         if (endOfStream)
@@ -289,7 +290,7 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
         }
         _spool = SpoolFile.Open(SegmentPath(_segment), state?.SpoolLength ?? 0);
         await writer.RecoverAsync(_spool, cancellationToken);
-        SaveState();
+        _state = PushStateFile.Create(Path.Combine(_directory, StateFile), State);
     }
 
     private async Task CloseAsync(SourceWriter writer)
@@ -332,7 +333,9 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
         _spool = SpoolFile.Open(SegmentPath(_segment), 0);
     }
 
-    private void SaveState() => PushState.Write(Path.Combine(_directory, StateFile), new PushState(PushState.CurrentVersion, _committed, _segment, _spool!.Length));
+    private PushState State => new(PushState.CurrentVersion, _committed, _segment, _spool!.Length);
+
+    private void SaveState() => _state!.Save(State);
 
     private string SegmentPath(int number) => Path.Combine(_directory, $"spool-{number}.log");
 
@@ -345,6 +348,7 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
     public void Dispose()
     {
         _spool?.Dispose();
+        _state?.Dispose();
         _limiter?.Dispose();
         _gate.Dispose();
     }

@@ -75,7 +75,7 @@ public sealed class PushUpload
             {
                 await CommitAsync(throttled: false, cancellationToken);
                 var before = _writer.LastSeq;
-                await _source.EndUploadAsync(this, _framer, _committedAt, endOfStream, _writer);
+                await _source.EndUploadAsync(_framer, _committedAt, endOfStream, _writer);
                 var after = _writer.LastSeq;
                 if (endOfStream && after > before) Count(after, after, 1);
             }

@@ -28,8 +28,8 @@ public class EncodeBenchmarks
         _smallRecords = [.. _small];
         _fullRecords = [.. _full];
         var options = new TailHubOptions();
-        var hub = new SourceHub("load", options.BacklogLines, options.JournalSegments, options.MaxLineBytes, TimeProvider.System);
-        _broadcaster = new SseBroadcaster(hub, options, new StreamEpoch("bench001"), TimeProvider.System);
+        var hub = new SourceHub("load", "bench001", options.BacklogLines, new SourceJournal(options.JournalSegments, options.MaxLineBytes), TimeProvider.System);
+        _broadcaster = new SseBroadcaster(hub, options, TimeProvider.System);
     }
 
     [Benchmark(OperationsPerInvoke = Small, Description = "SseFormat.WriteLines, 50-line batch, per line")]

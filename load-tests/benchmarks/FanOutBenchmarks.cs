@@ -22,8 +22,8 @@ public class FanOutBenchmarks
     public void Setup()
     {
         var options = new TailHubOptions();
-        var hub = new SourceHub("load", options.BacklogLines, options.JournalSegments, options.MaxLineBytes, TimeProvider.System);
-        var broadcaster = new SseBroadcaster(hub, options, new StreamEpoch("bench001"), TimeProvider.System);
+        var hub = new SourceHub("load", "bench001", options.BacklogLines, new SourceJournal(options.JournalSegments, options.MaxLineBytes), TimeProvider.System);
+        var broadcaster = new SseBroadcaster(hub, options, TimeProvider.System);
         _frame = broadcaster.Encode([.. Records.Lines(50)]).Single();
         _few = NewViewers(broadcaster, Few, options.ViewerQueueBatches);
         _many = NewViewers(broadcaster, Many, options.ViewerQueueBatches);

@@ -35,7 +35,7 @@ public static class Records
         new LineSplitter(64 * 1024).Push(bytes, split);
         var file = new FileRef("/var/log/bench.log", new FileIdentity(1, 2));
         var lines = split.Select(s => new LogLine(s.Utf8, file, s.Start, s.End, 1_732_300_000_000)).ToArray();
-        var hub = new SourceHub("load", 1000, 1000, 64 * 1024, TimeProvider.System);
+        var hub = new SourceHub("load", "bench001", 1000, new SourceJournal(1000, 64 * 1024), TimeProvider.System);
         hub.Input.TryWrite([.. lines]);
         hub.Input.Complete();
         hub.RunAsync(new NullSink(), CancellationToken.None).GetAwaiter().GetResult();

@@ -26,13 +26,13 @@ public class SessionWriteBenchmarks
     public void Setup()
     {
         var options = new TailHubOptions();
-        var hub = new SourceHub("load", options.BacklogLines, options.JournalSegments, options.MaxLineBytes, TimeProvider.System);
-        var broadcaster = new SseBroadcaster(hub, options, new StreamEpoch("bench001"), TimeProvider.System);
+        var hub = new SourceHub("load", "bench001", options.BacklogLines, new SourceJournal(options.JournalSegments, options.MaxLineBytes), TimeProvider.System);
+        var broadcaster = new SseBroadcaster(hub, options, TimeProvider.System);
         _frame = broadcaster.Encode([.. Records.Lines(50)]).Single();
         _viewer = new Viewer([broadcaster], null, options.ViewerQueueBatches, DateTime.UtcNow.Ticks);
         _pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
         _stop = new CancellationTokenSource();
-        var session = new SseViewerSession(_viewer, _pipe.Writer, new StreamEpoch("bench001"), options, TimeProvider.System, NullLogger.Instance);
+        var session = new SseViewerSession(_viewer, _pipe.Writer, options, TimeProvider.System, NullLogger.Instance);
         _session = session.RunAsync([[]], [0], _stop.Token);
         // The retry hint and first flush.
         var first = _pipe.Reader.ReadAsync().AsTask().GetAwaiter().GetResult();

@@ -8,11 +8,11 @@ namespace TailHub.Sources.Push;
 /// fixed-size record (the JSON, padded with spaces) over the start of the file.
 /// </summary>
 /// <remarks>
-/// A commit saves the state before its lines are published, so the save is on the hot path. Replacing the file by
-/// a temporary file and a rename costs about 0.9 ms here (ext4 writes the new file's data out at the rename, and
-/// the content root's file watcher sees a rename); one positional write costs a few microseconds. A process that
-/// dies sees either the old record or the new one, never a mix: the record is one <c>write(2)</c> of one small block
-/// at a fixed place, and the file never changes length. As before, nothing is fsynced.
+/// A commit saves the state before its lines are published, so the save is on the hot path: replacing the file by a
+/// temporary file and a rename makes ext4 write the new file's data out at the rename (and the content root's file
+/// watcher sees a rename), hundreds of times a positional write's cost (load-tests/results/REPORT.md). A process
+/// that dies leaves either the old record or the new one, never a mix: the record is one <c>write(2)</c> of one
+/// small block at a fixed place, and the file never changes length. As before, nothing is fsynced.
 /// </remarks>
 public sealed class PushStateFile : IDisposable
 {

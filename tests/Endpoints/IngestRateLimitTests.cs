@@ -36,6 +36,7 @@ public sealed class IngestRateLimitTests
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         await AssertTooManyAsync(second);
+        await server.WaitForPublishedAsync("build", 1);
         Assert.Equal(1, (await server.SourceAsync("build")).GetProperty("lastSeq").GetInt64());
     }
 

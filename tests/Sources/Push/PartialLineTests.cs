@@ -52,11 +52,10 @@ public sealed class PartialLineTests : IAsyncLifetime
     public async Task A_partial_line_at_the_end_of_an_upload_waits_and_is_continued_by_the_next_upload()
     {
         var first = await PutAsync("one\ntw");
-        var published = (await _server.SourceAsync("build")).GetProperty("lastSeq").GetInt64();
         var second = await PutAsync("o\nthree\n");
 
         Assert.Equal(1, first.GetProperty("lines").GetInt64());
-        Assert.Equal(1, published);
+        Assert.Equal(1, first.GetProperty("lastSeq").GetInt64());
         Assert.Equal(["one", "two", "three"], await TextsAsync(3));
         Assert.Equal(2, second.GetProperty("lines").GetInt64());
         Assert.Equal("one\ntwo\nthree\n".Length, second.GetProperty("offset").GetInt64());

@@ -104,6 +104,16 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
     cmd.SetAction((p, ct) => Execute(p, ct, c => CommandScenario.RunAsync(c, Size(p.GetValue(size)!), p.GetValue(n), p.GetValue(ssh), Size(p.GetValue(sshSize)!), ct)));
     root.Subcommands.Add(cmd);
 }
+// push: curl -T - uploads into a push source, against the same upload into a do-nothing sink and cat.
+{
+    var w = new Option<int>("--writers", "-w") { Description = "Concurrent curl -T - uploads", DefaultValueFactory = _ => 1 };
+    var lines = new Option<long>("--lines") { Description = "Lines in all, split between the writers", DefaultValueFactory = _ => 2_000_000 };
+    var n = Viewers(1);
+    var t = new Option<double>("--timeout") { Description = "Seconds to wait for every line to be published and delivered", DefaultValueFactory = _ => 300 };
+    var cmd = new Command("push", "Lines/s of curl -T - into a push source, spooled, published and delivered to viewers") { w, lines, n, t };
+    cmd.SetAction((p, ct) => Execute(p, ct, c => PushScenario.RunAsync(c, Math.Max(1, p.GetValue(w)), p.GetValue(lines), p.GetValue(n), Seconds(p.GetValue(t)), ct)));
+    root.Subcommands.Add(cmd);
+}
 // all: every scenario, full size, or a quick version to check the tool and the server work.
 {
     var small = new Option<bool>("--small") { Description = "Tiny sizes (a couple of minutes) to check that everything runs" };

@@ -55,9 +55,23 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(ServerOptions options, string sourceName, string filePath, bool createFile,
         IReadOnlyDictionary<string, string> settings, string folder, CancellationToken cancellationToken, string readyPath = "api/sources")
     {
+        if (createFile) await File.WriteAllBytesAsync(filePath, [], cancellationToken);
+        return await StartAsync(options, sourceName, filePath, ["--source", $"{sourceName}={filePath}"], settings, folder, cancellationToken, readyPath);
+    }
+
+    /// <summary>
+    /// Starts TailHub on 127.0.0.1 with one push source, <paramref name="sourceName"/> (lines go to
+    /// <c>PUT /api/sources/{name}/lines</c>; its spool is under <c>data/</c> in <paramref name="folder"/>), and waits until it answers.
+    /// </summary>
+    public static Task<ServerProcess> StartPushAsync(ServerOptions options, string sourceName, IReadOnlyDictionary<string, string> settings, string folder,
+        CancellationToken cancellationToken) =>
+        StartAsync(options, sourceName, "", ["--TailHub:Sources:0:Name=" + sourceName, "--TailHub:Sources:0:Type=push"], settings, folder, cancellationToken);
+
+    private static async Task<ServerProcess> StartAsync(ServerOptions options, string sourceName, string filePath, string[] sourceArgs,
+        IReadOnlyDictionary<string, string> settings, string folder, CancellationToken cancellationToken, string readyPath = "api/sources")
+    {
         var dll = options.DllPath ?? DefaultDllPath();
         EnsureBuilt(options, dll);
-        if (createFile) await File.WriteAllBytesAsync(filePath, [], cancellationToken);
 
         var port = FreeLoopbackPort();
         var start = new ProcessStartInfo("dotnet")
@@ -71,8 +85,8 @@ public sealed class ServerProcess : IAsyncDisposable
         // Every viewer comes from this one loopback client: lift the per-client and global viewer caps, which exist
         // to stop one client crowding out others, not to cap a deliberate load test. --set can still override them.
         // The content root is the run's folder, so the shipped appsettings.json (its "logs" source) stays out of the run.
-        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--contentRoot", folder, "--source", $"{sourceName}={filePath}", "--TailHub:LogFile=", "--Logging:LogLevel:Default=Warning",
-                     "--TailHub:Limits:MaxViewers=100000", "--TailHub:Limits:MaxViewersPerClient=100000" })
+        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--contentRoot", folder }.Concat(sourceArgs).Concat(["--TailHub:LogFile=", "--Logging:LogLevel:Default=Warning",
+                     "--TailHub:Limits:MaxViewers=100000", "--TailHub:Limits:MaxViewersPerClient=100000"]))
             start.ArgumentList.Add(arg);
         foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
         foreach (var arg in options.ExtraArgs) start.ArgumentList.Add(arg);

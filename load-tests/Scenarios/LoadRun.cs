@@ -184,7 +184,7 @@ public static class LoadRun
     }
 
     /// <summary>Waits (bounded) until the server counts the viewers, so no line is written before they subscribed.</summary>
-    internal static async Task WaitForViewersAsync(ServerProcess server, int expected, CancellationToken cancellationToken)
+    public static async Task WaitForViewersAsync(ServerProcess server, int expected, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(15))

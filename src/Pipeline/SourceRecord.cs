@@ -43,11 +43,22 @@ public sealed class LogLine(byte[] utf8, FileRef? file, long start, long end, lo
     private string? _text;
 
     public byte[] Utf8 { get; } = utf8;
-    public FileRef? File { get; } = file;
+    public FileRef? File { get; private set; } = file;
 
     /// <summary>Byte range of the line in <see cref="File"/>, terminator included.</summary>
-    public long Start { get; } = start;
-    public long End { get; } = end;
+    public long Start { get; private set; } = start;
+    public long End { get; private set; } = end;
+
+    /// <summary>
+    /// Where a spool wrote the line, to be read back from there (<see cref="Spool.SpoolFile"/>): set once, while the
+    /// line is still its source's alone, before it is numbered.
+    /// </summary>
+    internal void PlaceIn(FileRef spool, long start, long end)
+    {
+        File = spool;
+        Start = start;
+        End = end;
+    }
 
     /// <summary>Its file's masking state before this line, so the journal can read it back and mask it the same way.</summary>
     public Pipeline.Redaction.RedactionState RedactionBefore { get; init; }

@@ -37,15 +37,15 @@ public sealed class UnreadableFileAsAnotherUserTests : IDisposable
     public async Task An_unreadable_file_costs_one_event_and_one_log_line_and_shows_in_sources_and_health_until_it_can_be_read()
     {
         Directory.CreateDirectory(_folder.PathOf("logs"));
-        TailHubProcess.GiveToTailHub(_folder.PathOf("logs"));
+        TailHubAsOtherUser.GiveToTailHub(_folder.PathOf("logs"));
         // TailHub keeps each source's state under its data directory, which its user must be able to write.
         Directory.CreateDirectory(_folder.PathOf("data"));
-        TailHubProcess.GiveToTailHub(_folder.PathOf("data"));
+        TailHubAsOtherUser.GiveToTailHub(_folder.PathOf("data"));
         var secret = Logs("secret.log");
         File.WriteAllText(secret, "kept from view\n");
         File.SetUnixFileMode(secret, UnixFileMode.None);
         File.WriteAllText(Logs("app.log"), "");
-        await using var tailhub = await TailHubProcess.StartAsync(_folder.Path,
+        await using var tailhub = await TailHubAsOtherUser.StartAsync(_folder.Path,
             "--source", "logs=logs/*.log", "--TailHub:LogFile=logs/tailhub.log", "--TailHub:PollInterval=00:00:00.100", "--TailHub:InitialLines=0");
         async Task<JsonElement> Source() => JsonDocument.Parse(await tailhub.Client.GetStringAsync("/api/sources/logs")).RootElement;
         async Task<JsonElement> Ready() => JsonDocument.Parse(await tailhub.Client.GetStringAsync("/healthz/ready")).RootElement;

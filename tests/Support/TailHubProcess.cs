@@ -5,86 +5,105 @@ using System.Text.RegularExpressions;
 namespace TailHub.Tests.Support;
 
 /// <summary>
-/// TailHub as a process of its own, run as an ordinary user: as <c>nobody</c> (through <c>setpriv</c>) when the tests
-/// run as root, as the current user otherwise. File permissions then apply to it as they do in production.
+/// The real TailHub process (<c>dotnet TailHub.dll</c>, as a user runs it) on a loopback port Kestrel picks, with its
+/// content root and data directory in a test's folder; its standard input is the test's to write to, and it can be
+/// stopped as a service manager stops it (SIGTERM) or killed.
 /// </summary>
 public sealed partial class TailHubProcess : IAsyncDisposable
 {
-    private const uint Nobody = 65534;
+    private const int SigTerm = 15;
     private readonly Process _process;
+    private readonly Task _output;
+    private readonly List<string> _log;
 
-    private TailHubProcess(Process process, Uri baseAddress)
+    private TailHubProcess(Process process, Uri baseAddress, Task output, List<string> log)
     {
         _process = process;
+        _output = output;
+        _log = log;
         BaseAddress = baseAddress;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public Uri BaseAddress { get; }
     public HttpClient Client { get; }
+    public int Pid => _process.Id;
 
-    [DllImport("libc")]
-    private static extern uint geteuid();
+    /// <summary>TailHub's standard input (a <c>--source name=-</c> source reads it).</summary>
+    public Stream Input => _process.StandardInput.BaseStream;
 
-    [DllImport("libc", EntryPoint = "chown", SetLastError = true)]
-    private static extern int Chown(string path, uint owner, uint group);
-
-    /// <summary>Whether TailHub runs as another user than the tests (they run as root).</summary>
-    public static bool RunsAsAnotherUser => geteuid() == 0;
-
-    /// <summary>Makes <paramref name="path"/> belong to the user TailHub runs as, so it can write there.</summary>
-    public static void GiveToTailHub(string path)
+    /// <summary>Starts TailHub with its data directory at <c>data</c> in <paramref name="folder"/> and waits until it listens.</summary>
+    public static async Task<TailHubProcess> StartAsync(TempFolder folder, params string[] args)
     {
-        if (RunsAsAnotherUser && Chown(path, Nobody, Nobody) != 0) throw new IOException($"chown {path} failed: {Marshal.GetLastWin32Error()}");
-    }
-
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
-    private static partial Regex Listening();
-
-    /// <summary>Starts TailHub with <paramref name="contentRoot"/> as its content root and working directory; waits until it listens.</summary>
-    public static async Task<TailHubProcess> StartAsync(string contentRoot, params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "TailHub.dll");
-        var start = new ProcessStartInfo(RunsAsAnotherUser ? "setpriv" : "dotnet")
+        var start = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = contentRoot,
+            UseShellExecute = false,
+            WorkingDirectory = folder.Path,
         };
-        if (RunsAsAnotherUser)
-        {
-            foreach (var arg in new[] { $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", "--", "dotnet" }) start.ArgumentList.Add(arg);
-        }
-        start.ArgumentList.Add(dll);
-        foreach (var arg in new[] { "--urls=http://127.0.0.1:0", $"--contentRoot={contentRoot}", "--environment=Testing" }.Concat(args)) start.ArgumentList.Add(arg);
-        start.Environment["HOME"] = contentRoot;
-        start.Environment["DOTNET_CLI_HOME"] = contentRoot;
-        start.Environment["DOTNET_NOLOGO"] = "1";
-
-        var process = Process.Start(start)!;
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TailHub.dll"));
+        foreach (var arg in new[]
+                 {
+                     "--urls=http://127.0.0.1:0", $"--contentRoot={folder.Path}", "--TailHub:LogFile=", $"--TailHub:DataDirectory={folder.PathOf("data")}",
+                     "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+                 }.Concat(args))
+            start.ArgumentList.Add(arg);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var log = new List<string>();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) =>
+        async Task ReadAsync(StreamReader reader)
         {
-            if (e.Data is null) return;
-            lock (output) output.AppendLine(e.Data);
-            if (Listening().Match(e.Data) is { Success: true } m) listening.TrySetResult(new Uri(m.Groups[1].Value));
-        };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"TailHub exited ({process.ExitCode}): {output}"));
-        process.EnableRaisingEvents = true;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            return new TailHubProcess(process, await listening.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                lock (log) log.Add(line);
+                if (ListeningOn().Match(line) is { Success: true } m) listening.TrySetResult(new Uri(m.Groups[1].Value));
+            }
         }
-        catch
+        var output = Task.WhenAll(ReadAsync(process.StandardOutput), ReadAsync(process.StandardError));
+        var started = await Task.WhenAny(listening.Task, output, Task.Delay(TimeSpan.FromSeconds(30)));
+        if (started != listening.Task)
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            process.Dispose();
-            throw;
+            if (!process.HasExited) process.Kill();
+            await process.WaitForExitAsync();
+            lock (log) throw new InvalidOperationException("TailHub did not start listening:\n" + string.Join('\n', log));
         }
+        return new TailHubProcess(process, await listening.Task, output, log);
+    }
+
+    /// <summary>What TailHub wrote to its console so far.</summary>
+    public string Log
+    {
+        get { lock (_log) return string.Join('\n', _log); }
+    }
+
+    /// <summary>Stops TailHub as systemd or Ctrl+C does (SIGTERM) and waits for it to exit; returns its exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill failed: {Marshal.GetLastPInvokeError()}");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        await _output;
+        return _process.ExitCode;
+    }
+
+    /// <summary>Kills TailHub outright (a crash, an OOM kill): nothing at all runs on the way out.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>VmHWM: the most resident memory the process has had, in bytes.</summary>
+    public long PeakResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0]) * 1024;
+        }
+        throw new InvalidOperationException("no VmHWM in /proc/<pid>/status");
     }
 
     public async ValueTask DisposeAsync()
@@ -92,9 +111,15 @@ public sealed partial class TailHubProcess : IAsyncDisposable
         Client.Dispose();
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
+            _process.Kill();
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
     }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningOn();
 }

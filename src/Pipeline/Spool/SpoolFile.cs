@@ -43,9 +43,8 @@ public sealed class SpoolFile : IDisposable
 
     /// <summary>
     /// Appends the lines of <paramref name="framed"/> from index <paramref name="from"/> on, each as its text and a
-    /// <c>\n</c> (a standard error line after its <see cref="StreamTag"/>), and replaces each with the same line placed
-    /// in the spool (where it will be read back from). Notices are left as they are. The bytes are flushed before this
-    /// returns, so a reader finds them.
+    /// <c>\n</c> (a standard error line after its <see cref="StreamTag"/>), and places each in the spool (where it will
+    /// be read back from). Notices are left as they are. The bytes are flushed before this returns, so a reader finds them.
     /// </summary>
     public void Append(List<SourceRecord> framed, int from = 0)
     {
@@ -58,7 +57,7 @@ public sealed class SpoolFile : IDisposable
             _stream.Write(line.Utf8);
             _stream.WriteByte((byte)'\n');
             var end = position + (tagged ? 1 : 0) + line.Utf8.Length + 1;
-            framed[i] = new LogLine(line.Utf8, File, position, end, line.TimestampMs) { ReadTimestamp = line.ReadTimestamp, Level = line.Level, Stream = line.Stream };
+            line.PlaceIn(File, position, end);
             position = end;
         }
         _stream.Flush();

@@ -76,7 +76,11 @@ public sealed class SourceStateStore : IDisposable
         }
         DeleteOtherGenerations(directory, keep: -1);
         var fresh = JournalLog.Create(directory, 1, []);
-        return new SourceStateStore(directory, source, kind, maxJournalEntries, time, fresh, NewEpoch(), 0, [], []);
+        var epoch = NewEpoch();
+        // The epoch is saved before anything is numbered: a crash before the first checkpoint must not start a new
+        // sequence under viewers who already hold cursors into this one.
+        WriteCheckpoint(directory, new SourceCheckpoint(SourceCheckpoint.CurrentVersion, source, kind, epoch, 0, fresh.Generation, fresh.Flush(), fresh.Lines, [], time.GetUtcNow()));
+        return new SourceStateStore(directory, source, kind, maxJournalEntries, time, fresh, epoch, 0, [], []) { _savedSeq = 0 };
     }
 
     /// <summary>Persists a journal entry as the journal makes it.</summary>
@@ -101,15 +105,20 @@ public sealed class SourceStateStore : IDisposable
             .Select(p => new CheckpointPosition(p.File.Path, p.File.Identity.ToString(), p.File.Spooled, p.Offset))
             .ToList();
         var checkpoint = new SourceCheckpoint(SourceCheckpoint.CurrentVersion, _source, _kind, Epoch, lastSeq, _log.Generation, bytes, _log.Lines, positions, _time.GetUtcNow());
-        var path = Path.Combine(Directory, CheckpointFile);
+        WriteCheckpoint(Directory, checkpoint);
+        _savedSeq = lastSeq;
+        DeleteOtherGenerations(Directory, _log.Generation);
+    }
+
+    private static void WriteCheckpoint(string directory, SourceCheckpoint checkpoint)
+    {
+        var path = Path.Combine(directory, CheckpointFile);
         var temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             JsonSerializer.Serialize(stream, checkpoint, Json);
         }
         File.Move(temp, path, overwrite: true);
-        _savedSeq = lastSeq;
-        DeleteOtherGenerations(Directory, _log.Generation);
     }
 
     private static (SourceCheckpoint? Checkpoint, string? Problem) Load(string path, string source, string kind)

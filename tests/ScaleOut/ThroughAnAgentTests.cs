@@ -106,7 +106,8 @@ public sealed class ThroughAnAgentTests : IAsyncLifetime
         await AssertTrimmedPastAsync(2);
 
         await using var resumed = await SseTestClient.ConnectAsync(_hub.BaseAddress, "/api/stream?sources=app", lastEventId: cursor);
-        var events = await resumed.ReadUntilLinesAsync("app", 999);
+        // Read back over HTTP from the agent in pages; a loaded two-core machine running the whole suite needs longer than the default wait.
+        var events = await resumed.ReadUntilLinesAsync("app", 999, TimeSpan.FromSeconds(60));
 
         Assert.DoesNotContain(events, e => e.Type == "gap");
         Assert.Equal(new[] { "login ok password=***" }.Concat(Numbered(3, 1000)), LinesOf(events, "app").Select(l => l.Text));

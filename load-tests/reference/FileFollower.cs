@@ -12,16 +12,19 @@ public sealed class FileFollower(string path)
     private List<byte[]> _spare = [];
     private long _linesRead;
 
+    // Held for the process's life: a watcher nothing refers to is collected, and its events stop with it.
+    private FileSystemWatcher? _watcher;
+
     public long LinesRead => Interlocked.Read(ref _linesRead);
 
     public void Start()
     {
-        var watcher = new FileSystemWatcher(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(path))
+        _watcher = new FileSystemWatcher(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(path))
         {
             NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size,
         };
-        watcher.Changed += (_, _) => Wake();
-        watcher.EnableRaisingEvents = true;
+        _watcher.Changed += (_, _) => Wake();
+        _watcher.EnableRaisingEvents = true;
         new Thread(ReadLoop) { IsBackground = true, Name = "follower" }.Start();
     }
 

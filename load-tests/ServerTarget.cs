@@ -25,7 +25,8 @@ public sealed record ServerTarget(string Label, ServerLauncher Launcher, IReadOn
             if (targets.Any(t => t.Label == label)) throw new ArgumentException($"--against names '{label}' twice");
             if (label == ReferenceLabel)
             {
-                targets.Add(new ServerTarget(label, launcher(new ServerOptions(null, tailhub.Build, [], [], referenceBatchMs)), new Dictionary<string, string>()));
+                // --server-env reaches every server (e.g. DOTNET_PerfMapEnabled=1 for a profile of both); settings are TailHub's.
+                targets.Add(new ServerTarget(label, launcher(new ServerOptions(null, tailhub.Build, [], tailhub.Environment, referenceBatchMs)), new Dictionary<string, string>()));
                 continue;
             }
             var options = tailhub;

@@ -27,9 +27,13 @@ var readBuffer = new Option<int>("--read-buffer") { Description = "Bytes of read
 var results = new Option<string?>("--results") { Description = "Folder for reports (default load-tests/results)", Recursive = true };
 var warmup = new Option<double>("--warmup-seconds") { Description = "Seconds of traffic to two throw-away viewers before measuring (JIT warm-up)", DefaultValueFactory = _ => 2, Recursive = true };
 var maxMinutes = new Option<double>("--max-minutes") { Description = "Hard time limit for the whole command", DefaultValueFactory = _ => 60, Recursive = true };
+var against = new Option<string>("--against") { Description = "Servers to run each cell against, back to back: reference, tailhub and --variant labels (comma-separated; run and sweep)", DefaultValueFactory = _ => ServerTarget.TailHubLabel, Recursive = true };
+var variant = new Option<string[]>("--variant") { Description = "A labelled TailHub for --against: LABEL:set:KEY=VALUE, LABEL:env:NAME=VALUE, LABEL:arg:ARG or LABEL:dll:PATH, on top of tailhub's (repeatable)", Recursive = true };
+var repeat = new Option<int>("--repeat") { Description = "Runs of each cell per server, alternating between the --against servers", DefaultValueFactory = _ => 1, Recursive = true };
+var referenceBatch = new Option<int>("--reference-batch-ms") { Description = "The reference server's fixed batching window", DefaultValueFactory = _ => 50, Recursive = true };
 
 var root = new RootCommand("TailHub load tester: N SSE viewers on one source while lines are appended at R lines/s; reports delivery, latency, server CPU and memory.");
-foreach (var o in new Option[] { url, file, serverPid, sourceName, serverDll, noBuild, set, serverArg, serverEnv, lineBytes, drain, concurrency, readBuffer, results, warmup, maxMinutes })
+foreach (var o in new Option[] { url, file, serverPid, sourceName, serverDll, noBuild, set, serverArg, serverEnv, lineBytes, drain, concurrency, readBuffer, results, warmup, maxMinutes, against, variant, repeat, referenceBatch })
     root.Options.Add(o);
 
 Option<int> Viewers(int d) => new("--viewers", "-n") { Description = "Connected viewers", DefaultValueFactory = _ => d };
@@ -164,6 +168,15 @@ async Task<int> Execute(ParseResult p, CancellationToken cancellationToken, Func
     }
     var server = new ServerOptions(p.GetValue(serverDll), !p.GetValue(noBuild), p.GetValue(serverArg) ?? [], p.GetValue(serverEnv) ?? []);
     var launcher = new ServerLauncher(server, target, p.GetValue(file), p.GetValue(serverPid), p.GetValue(sourceName)!);
+    IReadOnlyList<ServerTarget> targets;
+    try
+    {
+        targets = ServerTarget.Parse(p.GetValue(against)!, p.GetValue(variant) ?? [], server, settings, p.GetValue(referenceBatch),
+            o => new ServerLauncher(o, target, p.GetValue(file), p.GetValue(serverPid), p.GetValue(sourceName)!));
+    }
+    catch (ArgumentException e) { Console.Error.WriteLine(e.Message); return 2; }
+    if (target is not null && targets.Count > 1) { Console.Error.WriteLine("--url tests one running server; --against needs the tool to start each."); return 2; }
+    if (p.GetValue(repeat) < 1) { Console.Error.WriteLine("--repeat must be at least 1."); return 2; }
     var context = new ScenarioContext(
         launcher,
         new FleetOptions(p.GetValue(concurrency), p.GetValue(readBuffer)),
@@ -172,7 +185,11 @@ async Task<int> Execute(ParseResult p, CancellationToken cancellationToken, Func
         settings,
         p.GetValue(results) ?? ReportWriter.DefaultFolder(),
         "load-tests " + string.Join(' ', args),
-        Seconds(p.GetValue(warmup)));
+        Seconds(p.GetValue(warmup)))
+    {
+        Targets = targets,
+        Repeat = p.GetValue(repeat),
+    };
     try
     {
         var report = await scenario(context);

@@ -37,7 +37,11 @@ public sealed record ScenarioReport(
     IReadOnlyList<RunResult> Runs,
     CatchUpResult? CatchUp,
     IReadOnlyList<string> Findings,
-    PushRunResult? Push = null);
+    PushRunResult? Push = null)
+{
+    /// <summary>Each server's medians and ratios to the reference, when the runs include the reference.</summary>
+    public IReadOnlyList<ComparisonRow>? Comparison { get; init; }
+}
 
 /// <summary>
 /// Writes a scenario's report as Markdown and JSON to <c>results/{scenario}-{yyyyMMdd-HHmmss}.*</c> and copies them to
@@ -85,6 +89,7 @@ public static class ReportWriter
             foreach (var f in r.Findings) s.AppendLine($"- {f}");
             s.AppendLine();
         }
+        if (r.Comparison is { Count: > 0 } comparison) AppendComparison(s, comparison);
         if (r.Runs.Count > 0) AppendRuns(s, r.Runs);
         if (r.CatchUp is { } c) AppendCatchUp(s, c);
         if (r.Push is { } p) AppendPush(s, p);
@@ -96,11 +101,11 @@ public static class ReportWriter
     {
         s.AppendLine("## Delivery and latency");
         s.AppendLine();
-        s.AppendLine("| run | viewers | lines/s | s | connected | connect p99 ms | written | delivered % | complete | missing min/med/max | dup | gap lines | p50 ms | p90 ms | p99 ms | max ms |");
-        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        s.AppendLine("| run | viewers | lines/s | s | load avg | connected | connect p99 ms | written | delivered % | complete | missing min/med/max | dup | gap lines | p50 ms | p90 ms | p99 ms | max ms |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in runs)
         {
-            s.AppendLine(Row(r.Name, N(r.Viewers), N(r.RateLinesPerSecond), F(r.DurationSeconds, 0), $"{r.Connect.Connected}/{r.Connect.Requested}",
+            s.AppendLine(Row(r.Name, N(r.Viewers), N(r.RateLinesPerSecond), F(r.DurationSeconds, 0), F(r.LoadAverage, 1), $"{r.Connect.Connected}/{r.Connect.Requested}",
                 F(r.Connect.P99Ms, 1), N(r.LinesWritten), F(r.DeliveredPercent, 3), $"{r.ViewersComplete}/{r.Viewers - r.StalledViewers}",
                 $"{N(r.Missing.Min)}/{N(r.Missing.Median)}/{N(r.Missing.Max)}", N(r.Duplicated.Total), N(r.GapLinesReported),
                 F(r.Latency.P50Ms, 1), F(r.Latency.P90Ms, 1), F(r.Latency.P99Ms, 1), F(r.Latency.MaxMs, 1)));
@@ -149,6 +154,22 @@ public static class ReportWriter
             s.AppendLine();
         }
     }
+
+    private static void AppendComparison(StringBuilder s, IReadOnlyList<ComparisonRow> rows)
+    {
+        s.AppendLine("## Against the reference (medians over each server's runs; × = ratio to the reference)");
+        s.AppendLine();
+        s.AppendLine("| viewers × lines/s | server | runs | delivered % | µs / (viewer, line) | × | peak RSS MB | × | idle KB / viewer | × | p50 ms | × | p99 ms | × |");
+        s.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var c in rows)
+        {
+            s.AppendLine(Row($"{N(c.Viewers)} × {N(c.Rate)}", c.Target, N(c.Runs), F(c.DeliveredPercent, 3), F(c.MicrosPerDelivery, 3), X(c.CpuRatio),
+                F(c.PeakRssMb, 1), X(c.PeakRssRatio), F(c.IdleKbPerViewer, 1), X(c.IdleRatio), F(c.P50Ms, 1), X(c.P50Ratio), F(c.P99Ms, 1), X(c.P99Ratio)));
+        }
+        s.AppendLine();
+    }
+
+    private static string X(double? ratio) => ratio is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) + "×" : "–";
 
     private static void AppendCatchUp(StringBuilder s, CatchUpResult c)
     {

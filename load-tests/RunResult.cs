@@ -19,6 +19,12 @@ public sealed record ProcessUse(double CpuSeconds, double CpuPercentOfOneCore, d
 public sealed record RunResult
 {
     public required string Name { get; init; }
+
+    /// <summary>The <c>--against</c> label of the server this run measured (reference, tailhub or a variant).</summary>
+    public string? Target { get; init; }
+
+    /// <summary>The machine's 1-minute load average when the run started: on a shared machine, how much else was running.</summary>
+    public double? LoadAverage { get; init; }
     public required int Viewers { get; init; }
     public required double RateLinesPerSecond { get; init; }
     public required double DurationSeconds { get; init; }

@@ -4,14 +4,21 @@ using System.Net.Sockets;
 
 namespace TailHub.LoadTests;
 
-/// <summary>How to start TailHub: which build, which settings, and anything extra for its command line or environment.</summary>
+/// <summary>
+/// How to start the server under test: which build, which settings, and anything extra for its command line or
+/// environment. <paramref name="ReferenceBatchMs"/> set means the reference server (load-tests/reference/) instead of
+/// TailHub, batching on that fixed window.
+/// </summary>
 public sealed record ServerOptions(
     string? DllPath,
     bool Build,
     IReadOnlyList<string> ExtraArgs,
-    IReadOnlyList<string> Environment)
+    IReadOnlyList<string> Environment,
+    int? ReferenceBatchMs = null)
 {
     public static readonly ServerOptions Default = new(null, true, [], []);
+
+    public bool IsReference => ReferenceBatchMs is not null;
 }
 
 /// <summary>
@@ -22,7 +29,7 @@ public sealed record ServerOptions(
 public sealed class ServerProcess : IAsyncDisposable
 {
     private static readonly Lock BuildLock = new();
-    private static bool s_built;
+    private static readonly HashSet<string> s_built = [];
     private readonly Process? _process;
 
     private ServerProcess(Uri baseUri, string sourceName, string filePath, int? pid, Process? process)
@@ -70,7 +77,7 @@ public sealed class ServerProcess : IAsyncDisposable
     private static async Task<ServerProcess> StartAsync(ServerOptions options, string sourceName, string filePath, string[] sourceArgs,
         IReadOnlyDictionary<string, string> settings, string folder, CancellationToken cancellationToken, string readyPath = "api/sources")
     {
-        var dll = options.DllPath ?? DefaultDllPath();
+        var dll = options.DllPath ?? (options.IsReference ? ReferenceDllPath() : DefaultDllPath());
         EnsureBuilt(options, dll);
 
         var port = FreeLoopbackPort();
@@ -82,14 +89,23 @@ public sealed class ServerProcess : IAsyncDisposable
             WorkingDirectory = folder,
         };
         start.ArgumentList.Add(dll);
-        // Every viewer comes from this one loopback client: lift the per-client and global viewer caps, which exist
-        // to stop one client crowding out others, not to cap a deliberate load test. --set can still override them.
-        // The content root is the run's folder, so the shipped appsettings.json (its "logs" source) stays out of the run.
-        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--contentRoot", folder }.Concat(sourceArgs).Concat(["--TailHub:LogFile=", "--Logging:LogLevel:Default=Warning",
-                     "--TailHub:Limits:MaxViewers=100000", "--TailHub:Limits:MaxViewersPerClient=100000"]))
-            start.ArgumentList.Add(arg);
-        foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
-        foreach (var arg in options.ExtraArgs) start.ArgumentList.Add(arg);
+        if (options.IsReference)
+        {
+            // The reference takes only what it needs: where to listen, the file, the window. TailHub's settings are TailHub's.
+            foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--source", $"{sourceName}={filePath}", "--batch-ms", $"{options.ReferenceBatchMs}" })
+                start.ArgumentList.Add(arg);
+        }
+        else
+        {
+            // Every viewer comes from this one loopback client: lift the per-client and global viewer caps, which exist
+            // to stop one client crowding out others, not to cap a deliberate load test. --set can still override them.
+            // The content root is the run's folder, so the shipped appsettings.json (its "logs" source) stays out of the run.
+            foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--contentRoot", folder }.Concat(sourceArgs).Concat(["--TailHub:LogFile=", "--Logging:LogLevel:Default=Warning",
+                         "--TailHub:Limits:MaxViewers=100000", "--TailHub:Limits:MaxViewersPerClient=100000"]))
+                start.ArgumentList.Add(arg);
+            foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
+            foreach (var arg in options.ExtraArgs) start.ArgumentList.Add(arg);
+        }
         start.Environment.Remove(InlineCompletionsVariable);
         foreach (var pair in options.Environment)
         {
@@ -160,24 +176,28 @@ public sealed class ServerProcess : IAsyncDisposable
     public static string DefaultDllPath() =>
         Path.Combine(RepositoryRoot(), "artifacts", "bin", "TailHub", "Release", "net10.0", "TailHub.dll");
 
+    public static string ReferenceDllPath() =>
+        Path.Combine(RepositoryRoot(), "artifacts", "bin", "TailHub.Reference", "Release", "net10.0", "TailHub.Reference.dll");
+
     /// <summary>Builds the server in Release once per run of this tool, so a sweep never measures a stale build.</summary>
     private static void EnsureBuilt(ServerOptions options, string dll)
     {
         lock (BuildLock)
         {
-            if (s_built || (!options.Build && File.Exists(dll))) return;
+            if (s_built.Contains(dll) || (!options.Build && File.Exists(dll))) return;
             if (options.DllPath is not null && !options.Build) throw new FileNotFoundException("No TailHub build there", dll);
             var root = RepositoryRoot();
-            Console.Error.WriteLine($"Building TailHub (Release) in {root} …");
+            var project = options.IsReference ? "load-tests/reference/TailHub.Reference.csproj" : "TailHub.csproj";
+            Console.Error.WriteLine($"Building {project} (Release) in {root} …");
             var build = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { "build", "-c", "Release", "TailHub.csproj", "-nologo", "-v", "q" }) build.ArgumentList.Add(arg);
+            foreach (var arg in new[] { "build", "-c", "Release", project, "-nologo", "-v", "q" }) build.ArgumentList.Add(arg);
             using var process = Process.Start(build)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(true); throw new TimeoutException("dotnet build took over 5 minutes"); }
             if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet build failed:\n{stdout.Result}\n{stderr.Result}");
             if (!File.Exists(dll)) throw new FileNotFoundException("Build finished but the server DLL is not where expected", dll);
-            s_built = true;
+            s_built.Add(dll);
         }
     }
 

@@ -26,7 +26,8 @@ public static class LoadRun
 
     public static async Task<RunResult> ExecuteAsync(RunSettings run, ServerLauncher launcher, CancellationToken cancellationToken)
     {
-        Console.Error.WriteLine($"[{run.Name}] {run.Viewers} viewers × {run.Rate:N0} lines/s × {run.Duration.TotalSeconds:0.#} s");
+        var loadAverage = ReadLoadAverage();
+        Console.Error.WriteLine($"[{run.Name}] {run.Viewers} viewers × {run.Rate:N0} lines/s × {run.Duration.TotalSeconds:0.#} s (load average {loadAverage:0.0})");
         var (server, folder) = await launcher.StartAsync(run.ServerSettings, cancellationToken);
         ProcSampler? sampler = server.Pid is int pid ? new ProcSampler(pid, TimeSpan.FromMilliseconds(200)) : null;
         var appender = new LogAppender(server.FilePath, run.Rate, run.Duration, run.LineBytes);
@@ -121,6 +122,7 @@ public static class LoadRun
             return new RunResult
             {
                 Name = run.Name,
+                LoadAverage = loadAverage,
                 Viewers = run.Viewers,
                 RateLinesPerSecond = run.Rate,
                 DurationSeconds = run.Duration.TotalSeconds,
@@ -166,6 +168,12 @@ public static class LoadRun
             if (sampler is not null) await sampler.DisposeAsync();
             await ServerLauncher.StopAsync(server, folder);
         }
+    }
+
+    private static double? ReadLoadAverage()
+    {
+        try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture); }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { return null; }
     }
 
     /// <summary>

@@ -11,6 +11,12 @@ public sealed record ScenarioContext(
     string CommandLine,
     TimeSpan Warmup)
 {
+    /// <summary>The servers each cell of <c>run</c> and <c>sweep</c> is measured on, back to back (<c>--against</c>).</summary>
+    public IReadOnlyList<ServerTarget> Targets { get; init; } = [new(ServerTarget.TailHubLabel, Launcher, ServerSettings)];
+
+    /// <summary>Runs of each cell per target (<c>--repeat</c>), alternating between targets.</summary>
+    public int Repeat { get; init; } = 1;
+
     public RunSettings Run(string name, int viewers, double rate, TimeSpan duration, int stalled = 0, bool reconnect = false) =>
         new(name, viewers, rate, duration, LineBytes, DrainTimeout, Fleet with { Stalled = stalled }, ServerSettings, Warmup, reconnect);
 
@@ -20,7 +26,7 @@ public sealed record ScenarioContext(
 
     public ScenarioReport Report(string scenario, DateTime started, IReadOnlyList<RunResult> runs, IEnumerable<string> findings, CatchUpResult? catchUp = null,
         PushRunResult? push = null) =>
-        new(scenario, started, CommandLine, Machine(), runs, catchUp, [.. findings], push);
+        new(scenario, started, CommandLine, Machine(), runs, catchUp, [.. findings], push) { Comparison = Comparison.Of(runs) };
 
     public async Task<ScenarioReport> SaveAsync(ScenarioReport report)
     {

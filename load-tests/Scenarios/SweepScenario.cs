@@ -2,7 +2,8 @@ namespace TailHub.LoadTests.Scenarios;
 
 /// <summary>
 /// Viewers × rate grid, each cell a fresh server. One cell is the <c>run</c> command. The grid goes small to large
-/// so the cheap cells finish even if a big one exhausts the machine.
+/// so the cheap cells finish even if a big one exhausts the machine. With several <c>--against</c> servers each cell
+/// runs on each in turn, back to back (and <c>--repeat</c> times, alternating), so a ratio compares runs minutes apart.
 /// </summary>
 public static class SweepScenario
 {
@@ -10,14 +11,27 @@ public static class SweepScenario
     {
         var started = DateTime.UtcNow;
         var runs = new List<RunResult>();
+        var sideBySide = context.Targets.Count > 1 || context.Repeat > 1 || context.Targets[0].Label != ServerTarget.TailHubLabel;
         foreach (var n in viewers)
         {
             foreach (var r in rates)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                runs.Add(await LoadRun.ExecuteAsync(context.Run($"{n}v×{r:0}/s", n, r, duration), context.Launcher, cancellationToken));
+                for (var repeat = 1; repeat <= context.Repeat; repeat++)
+                {
+                    foreach (var target in context.Targets)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var name = sideBySide ? $"{n}v×{r:0}/s {target.Label}" + (context.Repeat > 1 ? $" #{repeat}" : "") : $"{n}v×{r:0}/s";
+                        var settings = context.Run(name, n, r, duration) with { ServerSettings = target.Settings };
+                        var run = await LoadRun.ExecuteAsync(settings, target.Launcher, cancellationToken);
+                        runs.Add(run with { Target = target.Label });
+                    }
+                }
             }
         }
-        return await context.SaveAsync(context.Report(scenario, started, runs, runs.SelectMany(Targets.Check)));
+        var report = context.Report(scenario, started, runs, []);
+        var findings = runs.Where(x => x.Target != ServerTarget.ReferenceLabel).SelectMany(Targets.Check)
+            .Concat((report.Comparison ?? []).SelectMany(Targets.CheckAgainstReference));
+        return await context.SaveAsync(report with { Findings = [.. findings] });
     }
 }

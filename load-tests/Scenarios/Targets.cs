@@ -33,6 +33,33 @@ public static class Targets
                 $"{r.Name}: latency p50 {F(r.Latency.P50Ms, 1)} ms, p99 {F(r.Latency.P99Ms, 1)} ms (target ≤ {P50Ms} / ≤ {P99Ms}){caveat}");
     }
 
+    // Issue 18: TailHub against the reference server measured in the same command (ratios of medians).
+    public const double CpuRatio = 1.0;
+    public const double CpuRatioAt1000x100 = 1.3;
+    public const double PeakRssRatioAt10k = 1.5;
+    public const double PeakRssMbAt10kAbsolute = 250;
+    public const double IdleRatio = 1.3;
+
+    public static IEnumerable<string> CheckAgainstReference(ComparisonRow c)
+    {
+        if (c.Target == ServerTarget.ReferenceLabel) yield break;
+        var cell = $"{c.Target} at {c.Viewers:N0} × {c.Rate:N0}";
+        if (c.CpuRatio is { } cpu)
+        {
+            if (c.Viewers >= 1000 && c.Rate <= 100 && c.Viewers < 10_000)
+                yield return Verdict(cpu <= CpuRatioAt1000x100, $"{cell}: CPU per delivered line {F(cpu, 2)}× the reference's (target ≤ {CpuRatioAt1000x100}×)");
+            else if ((c.Viewers >= 1000 && c.Rate >= 1000) || c.Viewers >= 10_000)
+                yield return Verdict(cpu <= CpuRatio, $"{cell}: CPU per delivered line {F(cpu, 2)}× the reference's (target ≤ {CpuRatio}×)");
+        }
+        if (c.Viewers >= 10_000 && c.PeakRssRatio is { } rss && c.PeakRssMb is { } mb)
+            yield return Verdict(rss <= PeakRssRatioAt10k && mb <= PeakRssMbAt10kAbsolute,
+                $"{cell}: peak RSS {F(mb, 0)} MB, {F(rss, 2)}× the reference's (target ≤ {PeakRssRatioAt10k}× and ≤ {PeakRssMbAt10kAbsolute} MB)");
+        if (c.Viewers >= 1000 && c.IdleRatio is { } idle)
+            yield return Verdict(idle <= IdleRatio, $"{cell}: idle memory per viewer {F(c.IdleKbPerViewer ?? 0, 1)} KB, {F(idle, 2)}× the reference's (target ≤ {IdleRatio}×)");
+        if (c.Viewers >= 1000 && c.Viewers < 10_000 && c.Rate <= 100)
+            yield return Verdict(c.P99Ms <= P99Ms, $"{cell}: latency p99 {F(c.P99Ms, 1)} ms (target ≤ {P99Ms}), p50 {F(c.P50Ms, 1)} ms");
+    }
+
     public static string Verdict(bool pass, string text) => (pass ? "PASS " : "MISS ") + text;
 
     public static string F(double v, int digits) => v.ToString("F" + digits, CultureInfo.InvariantCulture);

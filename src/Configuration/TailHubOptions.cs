@@ -79,6 +79,12 @@ public sealed class TailHubOptions
     public int GrepMaxLength { get; set; } = 1000;
 
     /// <summary>
+    /// Whether each line is classified where it is framed: JSON, logfmt or plain, its level and its own time (for the
+    /// page, <c>level=</c> and alert rules). Off, a line has a level only where it was given one (a pushed line's).
+    /// </summary>
+    public bool ClassifyLines { get; set; } = true;
+
+    /// <summary>
     /// Where TailHub keeps what must outlive it, relative to the content root: each source's state (its epoch, sequence
     /// and journal, so viewers resume across restarts) and what TailHub writes itself (pushed lines, build consoles).
     /// </summary>

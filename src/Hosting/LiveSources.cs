@@ -3,6 +3,7 @@ using TailHub.Configuration;
 using TailHub.Pipeline;
 using TailHub.Pipeline.Redaction;
 using TailHub.Pipeline.State;
+using TailHub.Pipeline.Structure;
 using TailHub.Sources;
 using TailHub.Streaming;
 
@@ -22,17 +23,18 @@ public sealed class LiveSources : BackgroundService
     {
         var o = options.Value;
         _logger = loggers.CreateLogger<LiveSources>();
+        var classifier = o.ClassifyLines ? LineClassifier.Default : LineClassifier.Off;
         var context = new SourceKindContext(o, environment.ContentRootPath, Path.GetFullPath(o.DataDirectory, environment.ContentRootPath), redactor, time, loggers);
         foreach (var section in configuration.GetSection(TailHubOptions.Section).GetSection("Sources").GetChildren())
         {
             var kind = kinds.Find(section["Type"]) ?? throw new StartupException($"source '{section["Name"]}': Type '{section["Type"]}' is not supported.");
             var source = kind.Create(section, context);
             var state = OpenState(context.SourceDirectory(source.Name), source.Name, kind.Type, o.JournalSegments, time);
-            var journal = new SourceJournal(o.JournalSegments, o.MaxLineBytes, redactor, state.Append);
+            var journal = new SourceJournal(o.JournalSegments, o.MaxLineBytes, redactor, state.Append, classifier);
             journal.Restore(state.Entries, state.LastSeq, state.Positions);
             var hub = new SourceHub(source.Name, state.Epoch, o.BacklogLines, journal, time, state.LastSeq, checkpoint: force => Checkpoint(state, journal, source.Name, force));
             var broadcaster = new SseBroadcaster(hub, o, time);
-            var writer = new SourceWriter(source.Name, hub.Input, state.LastSeq, o.MaxLineBytes, redactor, time, () => broadcaster.ViewerCount > 0, state.Positions);
+            var writer = new SourceWriter(source.Name, hub.Input, state.LastSeq, o.MaxLineBytes, redactor, time, () => broadcaster.ViewerCount > 0, state.Positions, classifier);
             var live = new LiveSource(source, writer, hub, broadcaster, state);
             _byName[source.Name] = live;
             All.Add(live);

@@ -24,7 +24,13 @@ public sealed class FileSource(FileSourceOptions options, SourcePath path, TailH
         {
             await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken))
             {
-                foreach (var record in chunk) writer.Add(record);
+                foreach (var record in chunk)
+                {
+                    // The tailer splits and masks its lines itself (it counts in bulk, see LineRun); they are
+                    // classified here as a framer classifies its own.
+                    if (record is LogLine line) writer.Classifier.Apply(line);
+                    writer.Add(record);
+                }
                 await writer.FlushAsync(cancellationToken);
             }
         }

@@ -43,7 +43,7 @@ public sealed class SpoolFile : IDisposable
 
     /// <summary>
     /// Appends the lines of <paramref name="framed"/> from index <paramref name="from"/> on, each as its text and a
-    /// <c>\n</c> (a standard error line after its <see cref="StreamTag"/>), and replaces each with the same line placed
+    /// <c>\n</c> (after its <see cref="StreamTag"/>s: standard error, a given level), and replaces each with the same line placed
     /// in the spool (where it will be read back from). Notices are left as they are. The bytes are flushed before this
     /// returns, so a reader finds them.
     /// </summary>
@@ -53,12 +53,24 @@ public sealed class SpoolFile : IDisposable
         for (var i = from; i < framed.Count; i++)
         {
             if (framed[i] is not LogLine line) continue;
-            var tagged = line.Stream == LineStream.Stderr;
-            if (tagged) _stream.WriteByte(StreamTag.Stderr);
+            var tags = 0;
+            if (line.Stream == LineStream.Stderr)
+            {
+                _stream.WriteByte(StreamTag.Stderr);
+                tags++;
+            }
+            if (line.LevelGiven)
+            {
+                _stream.WriteByte(StreamTag.Level(line.Level));
+                tags++;
+            }
             _stream.Write(line.Utf8);
             _stream.WriteByte((byte)'\n');
-            var end = position + (tagged ? 1 : 0) + line.Utf8.Length + 1;
-            framed[i] = new LogLine(line.Utf8, File, position, end, line.TimestampMs) { ReadTimestamp = line.ReadTimestamp, Level = line.Level, Stream = line.Stream };
+            var end = position + tags + line.Utf8.Length + 1;
+            framed[i] = new LogLine(line.Utf8, File, position, end, line.TimestampMs)
+            {
+                ReadTimestamp = line.ReadTimestamp, Level = line.Level, LevelGiven = line.LevelGiven, Shape = line.Shape, At = line.At, Stream = line.Stream,
+            };
             position = end;
         }
         _stream.Flush();

@@ -1,3 +1,4 @@
+using TailHub.Alerts;
 using TailHub.Configuration;
 using TailHub.Endpoints;
 using TailHub.Hosting;
@@ -49,6 +50,7 @@ public static class Program
         builder.Services.AddTailHubLimits(builder.Configuration);
         builder.Services.AddTailHubSecurity(builder.Configuration);
         builder.Services.AddTailHubAccessControl();
+        builder.Services.AddTailHubAlerts(builder.Configuration);
 
         var app = builder.Build();
         app.UseTailHubForwardedHeaders();
@@ -70,8 +72,11 @@ public static class Program
         operators.MapRuns();
         var ingesters = app.MapGroup("").RequireAuthorization(AccessPolicies.Ingest).AddEndpointFilter<SourceAccessFilter>();
         ingesters.MapIngest();
+        var admins = app.MapGroup("").RequireAuthorization(AccessPolicies.Admin);
+        admins.MapAlerts();
         app.MapTailHubMetrics();
         app.MapTailHubHealth();
+        app.UseTailHubAlertMetrics();
         return app;
     }
 }

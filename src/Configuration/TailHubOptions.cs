@@ -85,6 +85,12 @@ public sealed class TailHubOptions
     public bool ClassifyLines { get; set; } = true;
 
     /// <summary>
+    /// Where people reach TailHub (<c>https://logs.example.com</c>, with its path if it is served under one): links to
+    /// lines in notifications start with it. Empty: the address TailHub listens on.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>
     /// Where TailHub keeps what must outlive it, relative to the content root: each source's state (its epoch, sequence
     /// and journal, so viewers resume across restarts) and what TailHub writes itself (pushed lines, build consoles).
     /// </summary>

@@ -17,11 +17,13 @@ public sealed class LiveSources : BackgroundService
 {
     private readonly Dictionary<string, LiveSource> _byName = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<ISourceTap> _taps;
 
     public LiveSources(IOptions<TailHubOptions> options, IConfiguration configuration, SourceKinds kinds, IHostEnvironment environment,
-        TimeProvider time, ILoggerFactory loggers, LineRedactor redactor)
+        TimeProvider time, ILoggerFactory loggers, LineRedactor redactor, IEnumerable<ISourceTap> taps)
     {
         var o = options.Value;
+        _taps = taps.ToList();
         _logger = loggers.CreateLogger<LiveSources>();
         var classifier = o.ClassifyLines ? LineClassifier.Default : LineClassifier.Off;
         var context = new SourceKindContext(o, environment.ContentRootPath, Path.GetFullPath(o.DataDirectory, environment.ContentRootPath), redactor, time, loggers);
@@ -52,7 +54,12 @@ public sealed class LiveSources : BackgroundService
         foreach (var source in All)
         {
             tasks.Add(Task.Run(() => source.Broadcaster.RunAsync(stoppingToken), stoppingToken));
-            tasks.Add(Task.Run(() => source.Hub.RunAsync(source.Broadcaster, stoppingToken), stoppingToken));
+            ISequencedRecordSink sink = source.Broadcaster;
+            foreach (var tap in _taps)
+            {
+                if (tap.Attach(source) is { } extra) sink = new SinkPair(sink, extra);
+            }
+            tasks.Add(Task.Run(() => source.Hub.RunAsync(sink, stoppingToken), stoppingToken));
             tasks.Add(Task.Run(() => RunSourceAsync(source, stoppingToken), stoppingToken));
         }
         return Task.WhenAll(tasks);

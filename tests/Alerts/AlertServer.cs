@@ -34,8 +34,16 @@ public sealed class AlertServer : IAsyncDisposable
     {
         var folder = new TempFolder();
         File.WriteAllText(folder.PathOf("app.log"), "");
-        var server = await TailHubServer.StartAsync(new Dictionary<string, string> { ["app"] = "app.log" }, settings, folder);
-        return new AlertServer(server, new LogWriter(folder.PathOf("app.log")));
+        try
+        {
+            var server = await TailHubServer.StartAsync(new Dictionary<string, string> { ["app"] = "app.log" }, settings, folder);
+            return new AlertServer(server, new LogWriter(folder.PathOf("app.log")));
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
     }
 
     /// <summary><c>GET /api/alerts</c>.</summary>

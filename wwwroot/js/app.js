@@ -13,6 +13,9 @@ import { clampMax, readState, saveState } from './state.js';
 import { downloadLines } from './download.js';
 import { describeNotice } from './markers.js';
 import { RunPanel } from './runs.js';
+import { LevelChips } from './levelchips.js';
+import { FieldPicker } from './fields.js';
+import { DetailsPanel } from './details.js';
 
 const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
@@ -35,11 +38,15 @@ let receivedAtPause = 0;
 let frameRequested = false;
 let streamError = '';
 
+const details = new DetailsPanel($('details'));
+
 const rowContext = {
   colourOf: (name) => colours.get(name) ?? 0,
   showSource: false,
   timestamps: state.timestamps,
   highlight: null,
+  fields: state.fields,
+  open: (entry) => details.toggle(entry),
 };
 
 const view = new LogView($('log'), {
@@ -63,9 +70,34 @@ const runs = new RunPanel($('runs'), {
   maxLines: () => store.maxLines,
 });
 
+// Structured lines (levelchips.js, fields.js, details.js): level chips filter the view (and, with Server on, the stream),
+// chosen fields become columns, a JSON or logfmt line opens as a tree.
+const levels = new LevelChips($('levels'), {
+  selected: state.levels,
+  onChange(chosen) {
+    state.levels = chosen;
+    saveState(state);
+    showFilter();
+    stream.setLevel(serverLevel());
+  },
+});
+
+new FieldPicker($('fields'), {
+  chosen: state.fields,
+  entries: () => store.entries,
+  onChange(chosen) {
+    state.fields = rowContext.fields = chosen;
+    saveState(state);
+    view.setPrefixChars(prefixChars());
+    view.rebuildRows();
+  },
+});
+
 const stream = new LogStream({
   lines(source, lines) {
-    for (const l of lines) pending.push({ source, seq: l.seq, ts: l.ts, text: l.text, marker: '', stream: l.stream });
+    for (const l of lines) {
+      pending.push({ source, seq: l.seq, ts: l.ts, text: l.text, marker: '', stream: l.stream, level: l.level ?? '', kind: l.kind, at: l.at });
+    }
     received += lines.length;
     boundPending();
     schedule();
@@ -136,7 +168,7 @@ async function evaluate(entries) {
 }
 
 function passes(entry) {
-  if (!runs.includes(entry)) return false;
+  if (!runs.includes(entry) || !levels.passes(entry)) return false;
   if (entry.marker !== '' || filter.error !== null) return true;
   if (filter.mode === 'regex') return entry.mg === filterGen && entry.m !== false;
   return filter.test(plainOf(entry));
@@ -194,16 +226,18 @@ function startStream(from = null) {
     names,
     all: state.sources.length === 0,
     grep: serverGrep(),
+    level: serverLevel(),
     backlog: state.backlog,
     from,
   });
 }
 
 function prefixChars(tagWidth = Math.min(16, Math.max(4, ...selectedNames().map((n) => n.length)))) {
-  return (rowContext.timestamps ? 13 : 0) + (rowContext.showSource ? tagWidth + 1 : 0);
+  return (rowContext.timestamps ? 13 : 0) + (rowContext.showSource ? tagWidth + 1 : 0) + rowContext.fields.length * 17;
 }
 
 const serverGrep = () => (state.serverGrep && !filter.error ? filter.serverPattern : '');
+const serverLevel = () => (state.serverGrep ? levels.lowest() : '');
 
 // ---- filter ----
 
@@ -353,6 +387,7 @@ function setServerGrep(on) {
   state.serverGrep = on;
   toggle('server-grep', on);
   applyFilter();
+  stream.setLevel(serverLevel());
 }
 
 function setMaxLines(value) {

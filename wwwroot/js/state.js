@@ -19,8 +19,12 @@ export function readState(search) {
     wrap: q.get('wrap') === '1',
     maxLines: Number.isFinite(max) ? clampMax(max) : DEFAULT_MAX_LINES,
     backlog: Number.isFinite(backlog) && backlog >= 0 ? backlog : null,
+    levels: list(q.get('lv')),
+    fields: list(q.get('fields')),
   };
 }
+
+const list = (text) => [...new Set((text ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
 
 export function clampMax(n) {
   return Math.max(MIN_MAX_LINES, Math.min(MAX_MAX_LINES, Math.round(n)));
@@ -37,6 +41,8 @@ export function toQuery(state) {
   if (state.wrap) q.set('wrap', '1');
   if (state.maxLines !== DEFAULT_MAX_LINES) q.set('max', String(state.maxLines));
   if (state.backlog !== null) q.set('backlog', String(state.backlog));
+  if (state.levels?.length) q.set('lv', state.levels.join(','));
+  if (state.fields?.length) q.set('fields', state.fields.join(','));
   const text = q.toString();
   return text ? `?${text}` : '';
 }

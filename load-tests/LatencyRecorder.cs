@@ -17,6 +17,9 @@ public sealed class LatencyRecorder
         _perThread.Value!.RecordValue(Math.Clamp(micros, 0, Highest));
     }
 
+    /// <summary>An empty histogram of the same range, to add several recorders' snapshots into.</summary>
+    public static LongHistogram Empty() => new(Highest, 3);
+
     /// <summary>All threads' histograms added together. Call after recording has stopped.</summary>
     public LongHistogram Snapshot()
     {

@@ -95,13 +95,16 @@ public sealed class LogAppender(string path, double linesPerSecond, TimeSpan dur
         return n;
     }
 
-    /// <summary>Writes <paramref name="bytes"/> of such lines as fast as possible (for catch-up files); returns the line count.</summary>
-    public static long WriteFile(string path, long bytes, int lineBytes)
+    /// <summary>
+    /// Writes <paramref name="bytes"/> of such lines as fast as possible (for catch-up and upload files), numbered from
+    /// <paramref name="firstSeq"/>; returns the line count.
+    /// </summary>
+    public static long WriteFile(string path, long bytes, int lineBytes, long firstSeq = 1)
     {
         var appender = new LogAppender(path, 1, TimeSpan.Zero, lineBytes);
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1);
         var buffer = new byte[MaxWriteBytes];
-        long seq = 0, total = 0;
+        long seq = firstSeq - 1, total = 0;
         var t = Clock.NowMicros();
         while (total < bytes)
         {
@@ -111,6 +114,6 @@ public sealed class LogAppender(string path, double linesPerSecond, TimeSpan dur
             file.Write(buffer, 0, length);
             total += length;
         }
-        return seq;
+        return seq - (firstSeq - 1);
     }
 }

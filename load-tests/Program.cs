@@ -44,6 +44,15 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
     cmd.SetAction((p, ct) => Execute(p, ct, c => SweepScenario.RunAsync(c, "run", [p.GetValue(n)], [p.GetValue(r)], Seconds(p.GetValue(d)), ct)));
     root.Subcommands.Add(cmd);
 }
+// scaleout: one agent and several hubs on one Redis (redis-server from Debian), viewers split over the hubs.
+{
+    var n = Viewers(10000); var r = Rate(100); var d = Duration(20);
+    var h = new Option<int>("--hubs") { Description = "Hubs the viewers are split over", DefaultValueFactory = _ => 2 };
+    var k = new Option<int>("--sources") { Description = "Sources the agent publishes, each at R lines/s (the viewers watch one)", DefaultValueFactory = _ => 1 };
+    var cmd = new Command("scaleout", "One agent + H hubs on one Redis: N viewers split over the hubs × R lines/s × D s") { n, r, d, h, k };
+    cmd.SetAction((p, ct) => Execute(p, ct, c => ScaleOutScenario.RunAsync(c, p.GetValue(n), p.GetValue(r), Seconds(p.GetValue(d)), p.GetValue(h), p.GetValue(k), ct)));
+    root.Subcommands.Add(cmd);
+}
 // sweep: the grid.
 {
     var n = List("--viewers", "10,100,1000,5000,10000", "Viewer counts"); var r = List("--rates", "100,1000,10000", "Rates in lines/s"); var d = Duration(20);
@@ -93,6 +102,16 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
     var sshSize = new Option<string>("--ssh-size") { Description = "Bytes the command writes over SSH", DefaultValueFactory = _ => "512MiB" };
     var cmd = new Command("command", "A command source's run of a process writing as fast as it can, vs the same command into a pipe; --ssh: over SSH") { size, n, ssh, sshSize };
     cmd.SetAction((p, ct) => Execute(p, ct, c => CommandScenario.RunAsync(c, Size(p.GetValue(size)!), p.GetValue(n), p.GetValue(ssh), Size(p.GetValue(sshSize)!), ct)));
+    root.Subcommands.Add(cmd);
+}
+// push: curl -T - uploads into a push source, against the same upload into a do-nothing sink and cat.
+{
+    var w = new Option<int>("--writers", "-w") { Description = "Concurrent curl -T - uploads", DefaultValueFactory = _ => 1 };
+    var lines = new Option<long>("--lines") { Description = "Lines in all, split between the writers", DefaultValueFactory = _ => 2_000_000 };
+    var n = Viewers(1);
+    var t = new Option<double>("--timeout") { Description = "Seconds to wait for every line to be published and delivered", DefaultValueFactory = _ => 300 };
+    var cmd = new Command("push", "Lines/s of curl -T - into a push source, spooled, published and delivered to viewers") { w, lines, n, t };
+    cmd.SetAction((p, ct) => Execute(p, ct, c => PushScenario.RunAsync(c, Math.Max(1, p.GetValue(w)), p.GetValue(lines), p.GetValue(n), Seconds(p.GetValue(t)), ct)));
     root.Subcommands.Add(cmd);
 }
 // all: every scenario, full size, or a quick version to check the tool and the server work.

@@ -10,6 +10,24 @@ public sealed record CatchUpResult(
     long FileBytes, long Lines, double WcSeconds, double ReadSeconds, double PublishSeconds, double? DeliverSeconds,
     long ViewerLinesReceived, double ServerCpuSeconds, double PeakRssMb, double SpeedVsWc, string? Note);
 
+/// <summary>
+/// The push scenario's figures: W <c>curl -T -</c> uploads of <see cref="Lines"/> lines into a push source, timed until
+/// every line was published (<c>lastSeq</c>) and every viewer had it, with the same files through <c>cat</c> and into a
+/// do-nothing HTTP sink as references.
+/// </summary>
+public sealed record PushRunResult(
+    int Writers, long Lines, int LineBytes, long FileBytes, int Viewers, double CatSeconds, double SinkSeconds, double UploadSeconds,
+    double? PublishSeconds, double? DeliverSeconds, long ViewerLinesReceived, long Duplicates, double ServerCpuSeconds, double PeakRssMb, string? Note)
+{
+    public double? PublishedLinesPerSecond => Lines / PublishSeconds;
+    public double? DeliveredLinesPerSecond => Lines / DeliverSeconds;
+    public double SinkLinesPerSecond => Lines / SinkSeconds;
+    public double CatLinesPerSecond => Lines / CatSeconds;
+
+    /// <summary>Server CPU per line pushed, in microseconds.</summary>
+    public double ServerMicrosPerLine => ServerCpuSeconds * 1e6 / Lines;
+}
+
 /// <summary>One scenario's outcome: its runs, any scenario-specific figures, and what they mean against the targets.</summary>
 public sealed record ScenarioReport(
     string Scenario,
@@ -18,7 +36,8 @@ public sealed record ScenarioReport(
     string Machine,
     IReadOnlyList<RunResult> Runs,
     CatchUpResult? CatchUp,
-    IReadOnlyList<string> Findings);
+    IReadOnlyList<string> Findings,
+    PushRunResult? Push = null);
 
 /// <summary>
 /// Writes a scenario's report as Markdown and JSON to <c>results/{scenario}-{yyyyMMdd-HHmmss}.*</c> and copies them to
@@ -68,6 +87,7 @@ public static class ReportWriter
         }
         if (r.Runs.Count > 0) AppendRuns(s, r.Runs);
         if (r.CatchUp is { } c) AppendCatchUp(s, c);
+        if (r.Push is { } p) AppendPush(s, p);
         s.AppendLine("Column meanings and targets: load-tests/README.md.");
         return s.ToString();
     }
@@ -140,6 +160,19 @@ public static class ReportWriter
             F(c.DeliverSeconds, 3), N(c.ViewerLinesReceived), $"{c.SpeedVsWc:P0}", F(c.ServerCpuSeconds, 2), F(c.PeakRssMb, 1)));
         s.AppendLine();
         if (c.Note is not null) s.AppendLine($"- {c.Note}").AppendLine();
+    }
+
+    private static void AppendPush(StringBuilder s, PushRunResult p)
+    {
+        s.AppendLine("## Push (`curl -T -`)");
+        s.AppendLine();
+        s.AppendLine("| writers | lines | MB | viewers | upload s | published s | published lines/s | delivered s | delivered lines/s | viewer lines | dup | sink lines/s | cat lines/s | server CPU s | µs / line | peak RSS MB |");
+        s.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        s.AppendLine(Row(N(p.Writers), N(p.Lines), F(p.FileBytes / 1048576.0, 0), N(p.Viewers), F(p.UploadSeconds, 2), F(p.PublishSeconds, 2), F(p.PublishedLinesPerSecond, 0),
+            F(p.DeliverSeconds, 2), F(p.DeliveredLinesPerSecond, 0), N(p.ViewerLinesReceived), N(p.Duplicates), F(p.SinkLinesPerSecond, 0), F(p.CatLinesPerSecond, 0),
+            F(p.ServerCpuSeconds, 2), F(p.ServerMicrosPerLine, 2), F(p.PeakRssMb, 1)));
+        s.AppendLine();
+        if (p.Note is not null) s.AppendLine($"- {p.Note}").AppendLine();
     }
 
     private static string Row(params string[] cells) => "| " + string.Join(" | ", cells) + " |";

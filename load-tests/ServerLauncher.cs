@@ -34,6 +34,13 @@ public sealed class ServerLauncher(ServerOptions options, Uri? attachUrl, string
         return (server, folder);
     }
 
+    /// <summary>A fresh server whose one source is a push source (<c>PUT /api/sources/{name}/lines</c>), its spool in <paramref name="folder"/>.</summary>
+    public async Task<(ServerProcess Server, string? Folder)> StartPushAsync(string folder, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        if (attachUrl is not null) return (ServerProcess.Attach(attachUrl, sourceName, attachFile ?? "", attachPid), null);
+        return (await ServerProcess.StartPushAsync(options, sourceName, settings, folder, cancellationToken), folder);
+    }
+
     public static string NewFolder()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"tailhub-load-{Guid.NewGuid():N}"[..26]);
@@ -44,7 +51,12 @@ public sealed class ServerLauncher(ServerOptions options, Uri? attachUrl, string
     public static async Task StopAsync(ServerProcess server, string? folder)
     {
         await server.DisposeAsync();
-        if (folder is null) return;
+        if (folder is not null) DeleteFolder(folder);
+    }
+
+    /// <summary>Removes a run's folder; one that cannot be removed is left for the system's temp cleaning.</summary>
+    public static void DeleteFolder(string folder)
+    {
         try { Directory.Delete(folder, recursive: true); }
         catch (IOException) { }
     }

@@ -51,12 +51,27 @@ public sealed class ServerProcess : IAsyncDisposable
     /// Starts TailHub on 127.0.0.1 with one source, <paramref name="sourceName"/>, at <paramref name="filePath"/>
     /// (created empty unless <paramref name="createFile"/> is false), and waits until it answers.
     /// </summary>
+    /// <param name="readyPath">What answers once it is ready: <c>api/sources</c>, or <c>healthz/live</c> for an agent (which serves no API).</param>
     public static async Task<ServerProcess> StartAsync(ServerOptions options, string sourceName, string filePath, bool createFile,
-        IReadOnlyDictionary<string, string> settings, string folder, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string> settings, string folder, CancellationToken cancellationToken, string readyPath = "api/sources")
+    {
+        if (createFile) await File.WriteAllBytesAsync(filePath, [], cancellationToken);
+        return await StartAsync(options, sourceName, filePath, ["--source", $"{sourceName}={filePath}"], settings, folder, cancellationToken, readyPath);
+    }
+
+    /// <summary>
+    /// Starts TailHub on 127.0.0.1 with one push source, <paramref name="sourceName"/> (lines go to
+    /// <c>PUT /api/sources/{name}/lines</c>; its spool is under <c>data/</c> in <paramref name="folder"/>), and waits until it answers.
+    /// </summary>
+    public static Task<ServerProcess> StartPushAsync(ServerOptions options, string sourceName, IReadOnlyDictionary<string, string> settings, string folder,
+        CancellationToken cancellationToken) =>
+        StartAsync(options, sourceName, "", ["--TailHub:Sources:0:Name=" + sourceName, "--TailHub:Sources:0:Type=push"], settings, folder, cancellationToken);
+
+    private static async Task<ServerProcess> StartAsync(ServerOptions options, string sourceName, string filePath, string[] sourceArgs,
+        IReadOnlyDictionary<string, string> settings, string folder, CancellationToken cancellationToken, string readyPath = "api/sources")
     {
         var dll = options.DllPath ?? DefaultDllPath();
         EnsureBuilt(options, dll);
-        if (createFile) await File.WriteAllBytesAsync(filePath, [], cancellationToken);
 
         var port = FreeLoopbackPort();
         var start = new ProcessStartInfo("dotnet")
@@ -70,8 +85,8 @@ public sealed class ServerProcess : IAsyncDisposable
         // Every viewer comes from this one loopback client: lift the per-client and global viewer caps, which exist
         // to stop one client crowding out others, not to cap a deliberate load test. --set can still override them.
         // The content root is the run's folder, so the shipped appsettings.json (its "logs" source) stays out of the run.
-        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--contentRoot", folder, "--source", $"{sourceName}={filePath}", "--TailHub:LogFile=", "--Logging:LogLevel:Default=Warning",
-                     "--TailHub:Limits:MaxViewers=100000", "--TailHub:Limits:MaxViewersPerClient=100000" })
+        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--contentRoot", folder }.Concat(sourceArgs).Concat(["--TailHub:LogFile=", "--Logging:LogLevel:Default=Warning",
+                     "--TailHub:Limits:MaxViewers=100000", "--TailHub:Limits:MaxViewersPerClient=100000"]))
             start.ArgumentList.Add(arg);
         foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
         foreach (var arg in options.ExtraArgs) start.ArgumentList.Add(arg);
@@ -93,11 +108,11 @@ public sealed class ServerProcess : IAsyncDisposable
         ProcessRegistry.Track(process);
 
         var server = new ServerProcess(new Uri($"http://127.0.0.1:{port}/"), sourceName, filePath, process.Id, process);
-        await server.WaitReadyAsync(TimeSpan.FromSeconds(30), log, cancellationToken);
+        await server.WaitReadyAsync(TimeSpan.FromSeconds(30), log, readyPath, cancellationToken);
         return server;
     }
 
-    private async Task WaitReadyAsync(TimeSpan timeout, string log, CancellationToken cancellationToken)
+    private async Task WaitReadyAsync(TimeSpan timeout, string log, string readyPath, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
@@ -107,7 +122,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 throw new InvalidOperationException($"TailHub exited with code {_process.ExitCode}; see {log}:\n{ReadTail(log)}");
             try
             {
-                using var response = await http.GetAsync("api/sources", cancellationToken);
+                using var response = await http.GetAsync(readyPath, cancellationToken);
                 if (response.IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { }

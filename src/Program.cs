@@ -5,6 +5,7 @@ using TailHub.Hosting;
 using TailHub.Limits;
 using TailHub.Logging;
 using TailHub.Observability;
+using TailHub.ScaleOut;
 using TailHub.Security;
 
 namespace TailHub;
@@ -51,6 +52,7 @@ public static class Program
         builder.Services.AddTailHubSecurity(builder.Configuration);
         builder.Services.AddTailHubAccessControl();
         builder.Services.AddTailHubAlerts(builder.Configuration);
+        builder.Services.AddTailHubScaleOut(builder.Configuration);
 
         var app = builder.Build();
         app.UseTailHubForwardedHeaders();
@@ -59,21 +61,24 @@ public static class Program
         app.UseTailHubCors();
         app.UseTailHubRequestLimits();
         app.UseTailHubAccessControl();
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
-        // Roles per endpoint group; routes naming a source also check the key's sources.
-        var viewers = app.MapGroup("").RequireAuthorization(AccessPolicies.Viewer).AddEndpointFilter<SourceAccessFilter>();
-        viewers.MapSources();
-        viewers.MapStream();
-        viewers.MapStreamTokens();
-        viewers.MapRunList();
-        var operators = app.MapGroup("").RequireAuthorization(AccessPolicies.Operator).AddEndpointFilter<SourceAccessFilter>();
-        operators.MapBuilds();
-        operators.MapRuns();
-        var ingesters = app.MapGroup("").RequireAuthorization(AccessPolicies.Ingest).AddEndpointFilter<SourceAccessFilter>();
-        ingesters.MapIngest();
-        var admins = app.MapGroup("").RequireAuthorization(AccessPolicies.Admin);
-        admins.MapAlerts();
+        if (app.ServesViewers())
+        {
+            app.UseDefaultFiles();
+            app.UseStaticFiles();
+            // Roles per endpoint group; routes naming a source also check the key's sources.
+            var viewers = app.MapGroup("").RequireAuthorization(AccessPolicies.Viewer).AddEndpointFilter<SourceAccessFilter>();
+            viewers.MapSources();
+            viewers.MapStream();
+            viewers.MapStreamTokens();
+            viewers.MapRunList();
+            var operators = app.MapGroup("").RequireAuthorization(AccessPolicies.Operator).AddEndpointFilter<SourceAccessFilter>();
+            operators.MapBuilds();
+            operators.MapRuns();
+            var ingesters = app.MapGroup("").RequireAuthorization(AccessPolicies.Ingest).AddEndpointFilter<SourceAccessFilter>();
+            ingesters.MapIngest();
+        }
+        app.MapGroup("").RequireAuthorization(AccessPolicies.Admin).MapAlerts();
+        app.MapScaleOut();
         app.MapTailHubMetrics();
         app.MapTailHubHealth();
         app.UseTailHubAlertMetrics();

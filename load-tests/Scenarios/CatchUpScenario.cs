@@ -79,8 +79,7 @@ public static class CatchUpScenario
         }
         finally
         {
-            try { Directory.Delete(folder, recursive: true); }
-            catch (IOException) { }
+            ServerLauncher.DeleteFolder(folder);
         }
     }
 

@@ -184,7 +184,7 @@ public static class LoadRun
     }
 
     /// <summary>Waits (bounded) until the server counts the viewers, so no line is written before they subscribed.</summary>
-    private static async Task WaitForViewersAsync(ServerProcess server, int expected, CancellationToken cancellationToken)
+    public static async Task WaitForViewersAsync(ServerProcess server, int expected, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(15))
@@ -198,7 +198,7 @@ public static class LoadRun
     /// Until every given viewer has the last line, or bytes stop arriving for 2 s (what is missing now stays missing),
     /// or the timeout passes.
     /// </summary>
-    private static async Task DrainAsync(IEnumerable<SseViewer> viewers, ViewerFleet fleet, long lastSeq, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task DrainAsync(IEnumerable<SseViewer> viewers, ViewerFleet fleet, long lastSeq, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var list = viewers.ToArray();
         var clock = Stopwatch.StartNew();

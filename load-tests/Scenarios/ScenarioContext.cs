@@ -18,8 +18,9 @@ public sealed record ScenarioContext(
         $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, " +
         $"ulimit -n {OpenFileLimit()}, ephemeral ports {EphemeralPorts()}";
 
-    public ScenarioReport Report(string scenario, DateTime started, IReadOnlyList<RunResult> runs, IEnumerable<string> findings, CatchUpResult? catchUp = null) =>
-        new(scenario, started, CommandLine, Machine(), runs, catchUp, [.. findings]);
+    public ScenarioReport Report(string scenario, DateTime started, IReadOnlyList<RunResult> runs, IEnumerable<string> findings, CatchUpResult? catchUp = null,
+        PushRunResult? push = null) =>
+        new(scenario, started, CommandLine, Machine(), runs, catchUp, [.. findings], push);
 
     public async Task<ScenarioReport> SaveAsync(ScenarioReport report)
     {

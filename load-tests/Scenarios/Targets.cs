@@ -15,6 +15,8 @@ public static class Targets
     public const double P99Ms = 50;
     public const double FirehoseLinesPerSecond = 500_000;
     public const double CatchUpVsWc = 0.5;
+    public const double PushOneWriterLinesPerSecond = 200_000;
+    public const double PushTenWritersLinesPerSecond = 300_000;
 
     public static IEnumerable<string> Check(RunResult r)
     {

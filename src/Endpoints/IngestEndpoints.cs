@@ -91,7 +91,7 @@ public static class IngestEndpoints
             while (true)
             {
                 var read = await body.ReadAsync(context.RequestAborted);
-                foreach (var segment in read.Buffer) await upload.WriteAsync(segment, context.RequestAborted);
+                await upload.WriteAsync(read.Buffer, context.RequestAborted);
                 body.AdvanceTo(read.Buffer.End);
                 if (read.IsCompleted) break;
             }

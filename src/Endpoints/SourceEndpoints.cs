@@ -8,7 +8,9 @@ namespace TailHub.Endpoints;
 /// <summary><c>GET /api/sources</c> and <c>GET /api/sources/{name}</c>: what each source is doing.</summary>
 public static class SourceEndpoints
 {
-    public sealed record FileView(string Path, long Offset, string Identity, bool Rotated);
+    /// <summary>A file of a source; <c>error</c> only while it cannot be read.</summary>
+    public sealed record FileView(string Path, long Offset, string Identity, bool Rotated,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null);
 
     /// <summary>A Jenkins source's build: state (queued, running, finished, …), number, result.</summary>
     public sealed record BuildView(string State, int? Number, string? Result, long? QueueId, string? Url, string? Message);
@@ -18,7 +20,8 @@ public static class SourceEndpoints
         IReadOnlyList<FileView> Files, long LinesRead, long BytesRead, long LastSeq, int Viewers, long LinesDropped,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BuildView? Build = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PushedOffset = null,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RunEndpoints.RunView? Run = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RunEndpoints.RunView? Run = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Agent = null);
 
     public static IEndpointRouteBuilder MapSources(this IEndpointRouteBuilder routes)
     {
@@ -44,7 +47,7 @@ public static class SourceEndpoints
             source.Target,
             status.State.ToString().ToLowerInvariant(),
             status.Message,
-            status.Files.Select(f => new FileView(f.Path, f.Offset, f.Identity, f.Rotated)).ToList(),
+            status.Files.Select(f => new FileView(f.Path, f.Offset, f.Identity, f.Rotated, f.Error)).ToList(),
             source.Counters.Lines,
             source.Counters.Bytes,
             live.Broadcaster.LastPublishedSeq,
@@ -52,6 +55,7 @@ public static class SourceEndpoints
             live.Broadcaster.LinesDropped,
             source is ITriggersBuilds { Build: var b } ? new BuildView(b.State, b.Number, b.Result, b.QueueId, b.Url, b.Message) : null,
             source is IAcceptsPushedLines push ? push.Offset : null,
-            source is IHasRuns { CurrentRun: { } run } ? RunEndpoints.View(live, run, redactor) : null);
+            source is IHasRuns { CurrentRun: { } run } ? RunEndpoints.View(live, run, redactor) : null,
+            source is IHasOwner owned ? owned.Owner : null);
     }
 }

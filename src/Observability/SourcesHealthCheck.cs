@@ -1,25 +1,31 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TailHub.Hosting;
+using TailHub.Sources;
 
 namespace TailHub.Observability;
 
 /// <summary>
-/// Readiness of the sources: a source in <c>error</c> (a file it cannot read, Jenkins refusing its credentials) makes
-/// TailHub degraded, and every source in error makes it unhealthy. The sources in error are named, with their message.
+/// Readiness of the sources: a source in <c>error</c> (no file it can read, Jenkins refusing its credentials), or one
+/// with a file it cannot read beside those it follows, makes TailHub degraded; every source in <c>error</c> makes it
+/// unhealthy. The sources concerned are named, with their message.
 /// </summary>
 public sealed class SourcesHealthCheck(LiveSources sources) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var failing = new Dictionary<string, object>(StringComparer.Ordinal);
+        var inError = 0;
         foreach (var source in sources.All)
         {
-            if (ErrorOf(source) is { } message) failing[source.Name] = message;
+            var (message, whole) = ProblemOf(source);
+            if (message is null) continue;
+            failing[source.Name] = message;
+            if (whole) inError++;
         }
         if (failing.Count == 0) return Task.FromResult(HealthCheckResult.Healthy($"{sources.All.Count} sources, none in error"));
 
         var description = Describe(failing.Keys);
-        return Task.FromResult(failing.Count == sources.All.Count
+        return Task.FromResult(inError == sources.All.Count
             ? HealthCheckResult.Unhealthy(description, data: failing)
             : HealthCheckResult.Degraded(description, data: failing));
     }
@@ -28,9 +34,12 @@ public sealed class SourcesHealthCheck(LiveSources sources) : IHealthCheck
     public static string Describe(IEnumerable<string> failing) =>
         failing.Any() ? $"sources in error: {string.Join(", ", failing)}" : "no source this caller may see is in error";
 
-    private static string? ErrorOf(LiveSource source)
+    /// <summary>What is wrong with a source, and whether it is wrong as a whole (in error) or only with some of its files.</summary>
+    private static (string? Message, bool Whole) ProblemOf(LiveSource source)
     {
         var status = source.Source.Status;
-        return status.State == Sources.SourceState.Error ? status.Message ?? "error" : null;
+        if (status.State == SourceState.Error) return (status.Message ?? "error", true);
+        if (status.Files.Any(f => f.Error is not null)) return (status.Message ?? "a file cannot be read", false);
+        return (null, false);
     }
 }

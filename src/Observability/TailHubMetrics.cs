@@ -59,7 +59,7 @@ public sealed class TailHubMetrics
         meter.CreateObservableGauge("tailhub.jenkins.build.number", () => PerJenkinsBuildNumber(sources.Value),
             null, "The number of the Jenkins build the source follows.");
         _gaps = meter.CreateCounter<long>("tailhub.source.gaps", "{event}",
-            "gap events sent to viewers, by reason: slow-viewer, expired, file-gone, truncated, server-restarted.");
+            "gap events sent to viewers, by reason: slow-viewer, expired, file-gone, truncated, server-restarted, unpublished.");
         _refusals = meter.CreateCounter<long>("tailhub.source.refusals", "{request}",
             "Streams refused before they opened, by reason: client-limit (429, MaxViewersPerClient), server-limit (503, MaxViewers).");
         _delivery = meter.CreateHistogram("tailhub.delivery.duration", "s",
@@ -88,6 +88,7 @@ public sealed class TailHubMetrics
         GapReason.FileGone => "file-gone",
         GapReason.Truncated => "truncated",
         GapReason.ServerRestarted => "server-restarted",
+        GapReason.Unpublished => "unpublished",
         _ => reason.ToString(),
     };
 

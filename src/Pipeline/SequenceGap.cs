@@ -15,6 +15,8 @@ public enum GapReason
     Truncated,
     /// <summary>The viewer's position came from an earlier run of TailHub; sequence numbers restarted.</summary>
     ServerRestarted,
+    /// <summary>An agent read them but could not publish them to Redis: it was unreachable for longer than the agent's buffer holds.</summary>
+    Unpublished,
 }
 
 /// <summary>
@@ -30,6 +32,9 @@ public sealed class SequenceGap : SourceRecord
         Reason = reason;
         Seq = to;
     }
+
+    /// <summary>The first sequence number of a record: a gap's is <see cref="From"/>, anything else's its <see cref="SourceRecord.Seq"/>.</summary>
+    public static long FirstSeqOf(SourceRecord record) => record is SequenceGap gap ? gap.From : record.Seq;
 
     public long From { get; }
     public long To { get; }

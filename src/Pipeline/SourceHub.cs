@@ -71,8 +71,9 @@ public sealed class SourceHub
                     foreach (var record in chunk)
                     {
                         _history.Add(record);
-                        // A run's lines are not in memory: everything the ring held is now older than lines it lacks.
-                        if (record is LineRun) Backlog.Clear();
+                        // A run's lines are not in memory, and a gap (a mirror's hole) takes several numbers in one
+                        // record: either way the ring's numbers would stop being consecutive, so it starts over after it.
+                        if (record is LineRun or SequenceGap) Backlog.Clear();
                         else Backlog.Add(record);
                     }
                     Interlocked.Exchange(ref _lastSeq, chunk[^1].LastSeq);
@@ -126,13 +127,17 @@ public sealed class SourceHub
         return output;
     }
 
-    /// <summary>Lines counted in bulk during a catch-up, as lines, for viewers who need them (read from the history).</summary>
+    /// <summary>
+    /// Lines counted in bulk during a catch-up, as lines, for viewers who need them (read from the history). A file's
+    /// backfill (what it held before TailHub started reading it) is history, not news: it is left out.
+    /// </summary>
     public List<SourceRecord> WithRunsAsLines(List<SourceRecord> records)
     {
         if (!records.Exists(r => r is LineRun)) return records;
         var lines = new List<SourceRecord>(records.Count);
         foreach (var record in records)
         {
+            if (record is LineRun { Backfill: true }) continue;
             if (record is LineRun run) lines.AddRange(History(run.Seq - 1, run.LastSeq));
             else lines.Add(record);
         }

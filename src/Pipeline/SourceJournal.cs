@@ -14,17 +14,21 @@ public sealed record JournalEntry(long FirstSeq, long TimestampMs, FileRef? File
 /// bytes are truly gone (file rotated away, truncated, or older than the journal) does a viewer get a gap.
 /// </summary>
 /// <remarks>
-/// A tailed file is found again by its identity: at the path it was read from, or, after a rename rotation, under
-/// any name in the same directory (<c>app.log.1</c>). A spool is TailHub's own file and stays where it was written.
+/// A tailed file is found again by the <see cref="FileLocator"/>: by its identity at the path it was read from, under
+/// any name in the same directory after a rename rotation (<c>app.log.1</c>), or among the source's
+/// <c>RotatedFiles</c> (<c>olddir</c>); once its identity is gone, by the fingerprint of its first bytes, in a gzip
+/// file (logrotate's <c>compress</c>) read decompressed, or in a copytruncate copy for the lines from before the
+/// truncation. A deleted file is gone. A spool is TailHub's own file and stays where it was written.
 /// Read-back lines go through a <see cref="LineFramer"/>, as the live lines did, from the masking state recorded with
 /// the segment's first line, so they are the same lines, masked and classified the same way, with the same sequence
 /// numbers.
 /// The journal also remembers how far each file was numbered, which is where a source resumes after a restart; with
 /// <c>persist</c> every new segment is also written out as it is made (<see cref="State.JournalLog"/>).
 /// </remarks>
-public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor? redactor = null, Action<JournalEntry>? persist = null,
+public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor? redactor = null, Action<JournalEntry>? persist = null, FileLocator? locator = null,
     Structure.LineClassifier? classifier = null) : ISourceHistory
 {
+    private readonly FileLocator _locator = locator ?? new FileLocator();
     // Reading a line back means reading its segment from the segment's start: this bounds that read.
     private const long MaxSegmentBytes = 1024 * 1024;
 
@@ -66,6 +70,11 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                     break;
                 case LineRun run:
                     AddLines(run.Seq, run.TimestampMs, run.File, run.Start, run.End, RedactionState.Start);
+                    break;
+                case SequenceGap gap:
+                    // Nothing to read back: replayed as a gap (a mirror's hub keeps no journal; this keeps the numbers right).
+                    ForgetLastFile();
+                    Append(new JournalEntry(gap.From, gap.TimestampMs, null, 0, null));
                     break;
                 case SourceNotice notice:
                     if (notice.Kind == NoticeKind.Truncated && notice.Identity is { } id) _truncatedBefore[id] = notice.Seq;
@@ -170,41 +179,48 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
             if (fromSeq < oldest) output.Add(new SequenceGap(fromSeq, Math.Min(toSeq, oldest - 1), GapReason.Expired, nowMs));
         }
 
-        foreach (var (entry, lastSeq) in segments)
+        // One open file per file journalled: consecutive segments of a compressed file continue one decompression.
+        var opened = new Dictionary<(FileRef, bool), ReadBackFile?>();
+        try
         {
-            var first = Math.Max(fromSeq, entry.FirstSeq);
-            var last = Math.Min(toSeq, lastSeq);
-            if (entry.Notice is { } notice)
+            foreach (var (entry, lastSeq) in segments)
             {
-                output.Add(notice);
-                continue;
+                var first = Math.Max(fromSeq, entry.FirstSeq);
+                var last = Math.Min(toSeq, lastSeq);
+                if (entry.Notice is { } notice)
+                {
+                    output.Add(notice);
+                    continue;
+                }
+                if (entry.File is not { } file)
+                {
+                    output.Add(new SequenceGap(first, last, GapReason.FileGone, nowMs));
+                    continue;
+                }
+                // After a truncation the file holds other content; a copy made before it (copytruncate) may hold these lines.
+                var replaced = truncated.TryGetValue(file.Identity, out var truncatedAt) && truncatedAt > entry.FirstSeq;
+                if (!opened.TryGetValue((file, replaced), out var source))
+                {
+                    source = file.Spooled ? (replaced ? null : _locator.OpenSpool(file)) : _locator.OpenForReadBack(file, replaced);
+                    opened[(file, replaced)] = source;
+                }
+                var read = source is null ? first - 1 : ReadLines(source, file, entry.Start, entry.FirstSeq, first, last, entry.TimestampMs, entry.Redaction, output);
+                if (read < last) output.Add(new SequenceGap(Math.Max(first, read + 1), last, replaced ? GapReason.Truncated : GapReason.FileGone, nowMs));
             }
-            if (entry.File is not { } file)
-            {
-                output.Add(new SequenceGap(first, last, GapReason.FileGone, nowMs));
-                continue;
-            }
-            if (truncated.TryGetValue(file.Identity, out var truncatedAt) && truncatedAt > entry.FirstSeq)
-            {
-                output.Add(new SequenceGap(first, last, GapReason.Truncated, nowMs));
-                continue;
-            }
-            var read = ReadLines(file, entry.Start, entry.FirstSeq, first, last, entry.TimestampMs, entry.Redaction, output);
-            if (read < last) output.Add(new SequenceGap(Math.Max(first, read + 1), last, GapReason.FileGone, nowMs));
+        }
+        finally
+        {
+            foreach (var source in opened.Values) source?.Dispose();
         }
         return output;
     }
 
-    /// <summary>Reads the segment's lines from its file; returns the last sequence number produced (or first - 1).</summary>
-    private long ReadLines(FileRef file, long start, long firstSeq, long from, long to, long timestampMs, RedactionState redaction, List<SourceRecord> output)
+    /// <summary>Reads the segment's lines from where its file is now; returns the last sequence number produced (or first - 1).</summary>
+    private long ReadLines(ReadBackFile source, FileRef file, long start, long firstSeq, long from, long to, long timestampMs, RedactionState redaction, List<SourceRecord> output)
     {
-        var path = FileLocator.Find(file);
-        if (path is null) return from - 1;
+        var produced = from - 1;
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            // The identity could have changed between locating and opening the file.
-            if (FileStat.OfHandle(handle, path)?.Identity != file.Identity) return from - 1;
             // Every line from the segment's start is framed and masked, in order, so the state matches the live path's.
             // A spool holds lines already cut and marked: its cap leaves room for the marker, so they are not cut again.
             var framer = new LineFramer(file.Spooled ? maxLineBytes + 256 : maxLineBytes, _redactor, file, start, redaction, classifier: classifier);
@@ -212,10 +228,9 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
             var buffer = new byte[64 * 1024];
             var seq = firstSeq;
             var offset = start;
-            var produced = from - 1;
             while (seq <= to)
             {
-                var n = RandomAccess.Read(handle, buffer, offset);
+                var n = source.Read(buffer, offset);
                 if (n == 0) framer.FlushPartial(timestampMs, 0, lines);
                 else framer.Push(buffer.AsSpan(0, n), timestampMs, 0, lines);
                 offset += n;
@@ -232,12 +247,12 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                 lines.Clear();
                 if (n == 0) break;
             }
-            return produced;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            return from - 1;
+            // What was read stands; the rest is a gap (a compressed file still being written ends early).
         }
+        return produced;
     }
 }
 

@@ -8,7 +8,12 @@ namespace TailHub.Pipeline;
 /// TailHub's own (a push source's spool, a run's output): their lines were masked before they were written, so
 /// reading them back does not mask again. Tailed files hold the original bytes and are masked on every read.
 /// </summary>
-public sealed record FileRef(string Path, FileIdentity Identity, bool Spooled = false);
+public sealed record FileRef(string Path, FileIdentity Identity, bool Spooled = false)
+{
+    /// <summary>A fingerprint of the file's first bytes, as they were read (a truncation starts a new one): what finds
+    /// the file once its identity cannot, as a copytruncate copy or compressed.</summary>
+    public FileHead Head { get; init; } = new();
+}
 
 /// <summary>
 /// Something a source emits, in order: a line or a notice. The pipeline gives each record its sequence number,
@@ -38,11 +43,22 @@ public sealed class LogLine(byte[] utf8, FileRef? file, long start, long end, lo
     private string? _text;
 
     public byte[] Utf8 { get; } = utf8;
-    public FileRef? File { get; } = file;
+    public FileRef? File { get; private set; } = file;
 
     /// <summary>Byte range of the line in <see cref="File"/>, terminator included.</summary>
-    public long Start { get; } = start;
-    public long End { get; } = end;
+    public long Start { get; private set; } = start;
+    public long End { get; private set; } = end;
+
+    /// <summary>
+    /// Where a spool wrote the line, to be read back from there (<see cref="Spool.SpoolFile"/>): set once, while the
+    /// line is still its source's alone, before it is numbered.
+    /// </summary>
+    internal void PlaceIn(FileRef spool, long start, long end)
+    {
+        File = spool;
+        Start = start;
+        End = end;
+    }
 
     /// <summary>Its file's masking state before this line, so the journal can read it back and mask it the same way.</summary>
     public Pipeline.Redaction.RedactionState RedactionBefore { get; init; }
@@ -87,6 +103,12 @@ public sealed class LineRun(FileRef file, long start, long end, int count, long 
     public long End { get; } = end;
 
     public int Count { get; } = count;
+
+    /// <summary>
+    /// Lines that were in the file before TailHub started reading it: history, kept to be read back, but never sent to
+    /// viewers as new lines.
+    /// </summary>
+    public bool Backfill { get; init; }
 
     public override int SeqCount => Count;
 }

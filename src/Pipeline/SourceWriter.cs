@@ -44,8 +44,12 @@ public sealed class SourceWriter
         _redactor = redactor;
         _time = time;
         _watched = watched;
-        foreach (var position in numbered ?? []) _numberedTo[position.File.Identity] = position.Offset;
+        Restored = numbered?.ToList() ?? [];
+        foreach (var position in Restored) _numberedTo[position.File.Identity] = position.Offset;
     }
+
+    /// <summary>How far each file was numbered before a restart (a restored state's), newest last.</summary>
+    public IReadOnlyList<FilePosition> Restored { get; }
 
     public string Source { get; }
 
@@ -123,7 +127,13 @@ public sealed class SourceWriter
     /// Where <paramref name="file"/> was numbered to: by this writer, or before a restart. Null when none of its lines
     /// has a sequence number.
     /// </summary>
-    public long? NumberedTo(FileRef file) => _numberedTo.TryGetValue(file.Identity, out var offset) ? offset : null;
+    public long? NumberedTo(FileRef file) => NumberedTo(file.Identity);
+
+    /// <inheritdoc cref="NumberedTo(FileRef)"/>
+    public long? NumberedTo(FileIdentity file) => _numberedTo.TryGetValue(file, out var offset) ? offset : null;
+
+    /// <summary>When the state this writer continues was saved (null for a source starting afresh).</summary>
+    public DateTimeOffset? RestoredFrom { get; init; }
 
     /// <summary>Forgets how far <paramref name="file"/> was numbered (its content was replaced).</summary>
     public void Forget(FileRef file) => _numberedTo.Remove(file.Identity);
@@ -200,6 +210,36 @@ public sealed class SourceWriter
         Interlocked.Exchange(ref _lastSeq, seq);
         Remember(chunk);
         return (first, seq);
+    }
+
+    /// <summary>
+    /// Hands over records numbered elsewhere (a mirror of an agent's stream keeps the agent's numbers, so cursors
+    /// work on any hub). Records this writer already has are skipped, a gap that began before them is cut to
+    /// what is new; the rest must continue the sequence exactly: a hole must come as a <see cref="SequenceGap"/>,
+    /// never silently. Returns the first and last sequence numbers handed over (first &gt; last when nothing was new).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The records do not continue the sequence, or numbered records are pending.</exception>
+    public async ValueTask<(long First, long Last)> ForwardAsync(IEnumerable<SourceRecord> numbered, CancellationToken cancellationToken)
+    {
+        if (_pending.Count > 0) throw new InvalidOperationException($"source '{Source}': records to number are pending; forward numbered records only");
+        var chunk = new List<SourceRecord>();
+        var expected = _lastSeq + 1;
+        foreach (var record in numbered)
+        {
+            if (record.LastSeq < expected) continue;
+            var current = record is SequenceGap gap && gap.From < expected
+                ? new SequenceGap(expected, gap.To, gap.Reason, gap.TimestampMs)
+                : record;
+            if (SequenceGap.FirstSeqOf(current) != expected)
+                throw new InvalidOperationException($"source '{Source}': record {SequenceGap.FirstSeqOf(current)} does not follow {expected - 1}; a hole must be forwarded as a gap");
+            chunk.Add(current);
+            expected = current.LastSeq + 1;
+        }
+        if (chunk.Count == 0) return (_lastSeq + 1, _lastSeq);
+        var first = _lastSeq + 1;
+        await _hub.WriteAsync([.. chunk], cancellationToken);
+        Interlocked.Exchange(ref _lastSeq, expected - 1);
+        return (first, expected - 1);
     }
 
     private void Remember(SourceRecord[] chunk)

@@ -27,8 +27,11 @@ public readonly record struct FileIdentity(ulong Device, ulong Inode, long Birth
     }
 }
 
-/// <summary>Identity and size from one <c>statx</c> call (the struct is the same on every Linux architecture).</summary>
-public readonly record struct FileStat(FileIdentity Identity, long Size)
+/// <summary>Identity, size, link count and last write from one <c>statx</c> call (the struct is the same on every Linux architecture).</summary>
+/// <param name="Links">Names the file has: 0 once it is deleted (an open handle still reads it), so a file that left
+/// its path but still has a name was moved (rotated), not deleted, even where no one can say where to.</param>
+/// <param name="ModifiedNs">Last write, in nanoseconds since 1970: of files found at once, the older was written first.</param>
+public readonly record struct FileStat(FileIdentity Identity, long Size, uint Links = 1, long ModifiedNs = 0)
 {
     private const int AtFdcwd = -100;
     private const int AtEmptyPath = 0x1000;
@@ -76,10 +79,12 @@ public readonly record struct FileStat(FileIdentity Identity, long Size)
         var mask = *(uint*)buf;
         var ino = *(ulong*)(buf + 32);
         var birth = (mask & StatxBirthTime) != 0 ? *(long*)(buf + 80) * 1_000_000_000L + *(uint*)(buf + 88) : 0;
+        var links = *(uint*)(buf + 16);
         var size = *(long*)(buf + 40);
+        var modified = *(long*)(buf + 112) * 1_000_000_000L + *(uint*)(buf + 120);
         var devMajor = *(uint*)(buf + 136);
         var devMinor = *(uint*)(buf + 140);
-        return new FileStat(new FileIdentity(((ulong)devMajor << 32) | devMinor, ino, birth), size);
+        return new FileStat(new FileIdentity(((ulong)devMajor << 32) | devMinor, ino, birth), size, links, modified);
     }
 
     // Elsewhere there is no inode; creation time stands in, which still tells a re-created file from the old one.
@@ -87,6 +92,6 @@ public readonly record struct FileStat(FileIdentity Identity, long Size)
     {
         var info = new FileInfo(path);
         if (!info.Exists) return null;
-        return new FileStat(new FileIdentity(0, (ulong)info.CreationTimeUtc.Ticks), info.Length);
+        return new FileStat(new FileIdentity(0, (ulong)info.CreationTimeUtc.Ticks), info.Length, 1, (info.LastWriteTimeUtc - DateTime.UnixEpoch).Ticks * 100);
     }
 }

@@ -42,6 +42,9 @@ public sealed class SseBroadcaster : ISequencedRecordSink
         _time = time;
         _selfName = [hub.Name];
         _selfEpoch = [hub.Epoch];
+        // A hub restored from its state (or a mirror starting mid-stream) has published up to here already: a viewer
+        // resuming before its first new record gets what it missed up to this point, not nothing.
+        _lastPublishedSeq = hub.LastSeq;
     }
 
     public string Name => Hub.Name;

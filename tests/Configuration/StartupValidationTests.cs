@@ -93,6 +93,30 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Contains("names a directory", errors);
     }
 
+    [Theory]
+    [InlineData("old/app.log-[0-9", "'[' without a closing ']'")]
+    [InlineData("old/app.log-{1,2}*", "braces")]
+    [InlineData("old/", "names a directory")]
+    public async Task A_bad_rotated_files_glob_stops_start_up_naming_the_setting(string glob, string expected)
+    {
+        var (exit, errors) = await RunAsync("--TailHub:Sources:0:Name=app", $"--TailHub:Sources:0:Path={_folder.PathOf("app.log")}",
+            $"--TailHub:Sources:0:RotatedFiles={_folder.PathOf(glob)}");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("source 'app': RotatedFiles", errors);
+        Assert.Contains(expected, errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
+    [Fact]
+    public async Task A_source_path_naming_a_compressed_file_stops_start_up()
+    {
+        var (exit, errors) = await RunAsync("--source", $"app={_folder.PathOf("app.log.2.gz")}");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("compressed", errors);
+    }
+
     [Fact]
     public async Task An_invalid_redaction_rule_stops_start_up_naming_the_rule()
     {
@@ -197,5 +221,36 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("source 'job': cannot keep its runs in", errors);
         Assert.DoesNotContain("   at ", errors);
+    }
+
+    [Theory]
+    [InlineData("agent")]
+    [InlineData("hub")]
+    public async Task An_agent_or_hub_without_redis_stops_start_up_saying_what_it_needs(string role)
+    {
+        var (exit, errors) = await RunAsync($"--TailHub:Role={role}", "--TailHub:ClusterKeyEnv=PATH");
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"TailHub:Role={role} needs TailHub:Redis", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
+    [Fact]
+    public async Task An_unknown_role_stops_start_up()
+    {
+        var (exit, errors) = await RunAsync("--TailHub:Role=leader");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("TailHub:Role must be standalone, agent or hub (it is 'leader')", errors);
+    }
+
+    [Fact]
+    public async Task A_hub_without_a_cluster_key_stops_start_up_and_never_shows_the_redis_password()
+    {
+        var (exit, errors, output) = await RunWithOutputAsync("--TailHub:Role=hub", "--TailHub:Redis=127.0.0.1:1,password=s3cret-redis-pw");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("needs TailHub:ClusterKeyEnv", errors);
+        Assert.DoesNotContain("s3cret-redis-pw", errors + output);
     }
 }

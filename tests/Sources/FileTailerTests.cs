@@ -134,6 +134,95 @@ public sealed class FileTailerTests : IDisposable
         Assert.Single(tailer.Lines, "before rotation");
     }
 
+    [Theory]
+    [InlineData("app.log", false)]
+    [InlineData("app.log*", false)]
+    [InlineData("app.log", true)]
+    [InlineData("app.log*", true)]
+    public async Task Lines_a_writer_adds_to_the_renamed_file_before_it_reopens_come_before_the_new_files(string path, bool seenWithoutFile)
+    {
+        // The case: 1 to app.log; mv app.log app.log.1; touch app.log; 2 through the old descriptor, 3 to the
+        // new file. Everything in the old file was written before anything in the new one: delivered 1, 3, 2 before.
+        // With seenWithoutFile the tailer looks while the path has no file (nginx: mv, then kill -USR1 reopens it).
+        var writer = new LogWriter(P("app.log"));
+        await using var tailer = new TailerHarness(path, _folder, o => o.RotatedFileGrace = TimeSpan.FromSeconds(30));
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+        var written = new List<string>();
+        for (var round = 1; round <= 20; round++)
+        {
+            writer.WriteLine($"{round}: before the rotation");
+            File.Move(P("app.log"), P($"app.log.{round}"));
+            if (seenWithoutFile)
+                await tailer.WaitUntilAsync(h => h.Notices.Count(n => n.Kind == NoticeKind.Rotated && n.Message.Contains("waiting")) == round, "the path seen without a file");
+            File.WriteAllText(P("app.log"), "");
+            var identity = FileStat.OfPath(P("app.log"))!.Value.Identity.ToString();
+            await tailer.WaitUntilAsync(h => h.Tailer.Status.Files.Any(f => f.Identity == identity), "the new file followed");
+
+            writer.WriteLine($"{round}: late, to the renamed file");
+            File.AppendAllText(P("app.log"), $"{round}: first of the new file\n");
+            writer.Reopen();
+            written.AddRange([$"{round}: before the rotation", $"{round}: late, to the renamed file", $"{round}: first of the new file"]);
+        }
+        writer.Dispose();
+
+        await tailer.WaitForLinesAsync(written.Count);
+        Assert.Equal(written, tailer.Lines);
+    }
+
+    [Fact]
+    public async Task A_file_moved_to_another_directory_is_said_rotated_there_not_deleted()
+    {
+        Directory.CreateDirectory(P("old"));
+        File.WriteAllText(P("app.log"), "");
+        await using var tailer = new TailerHarness("app.log", _folder, rotatedFiles: "old/app.log-*");
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+        File.AppendAllText(P("app.log"), "one\n");
+        await tailer.WaitForLinesAsync(1);
+
+        File.Move(P("app.log"), P("old/app.log-20240101"));
+
+        await tailer.WaitForNoticeAsync(NoticeKind.Rotated);
+        var rotated = Assert.Single(tailer.Notices, n => n.Kind is NoticeKind.Rotated or NoticeKind.Deleted);
+        Assert.Equal(NoticeKind.Rotated, rotated.Kind);
+        Assert.Contains("old/app.log-20240101", rotated.Message);
+    }
+
+    [Fact]
+    public async Task Deleting_and_recreating_a_file_100_times_reads_every_file_it_opened_to_its_end()
+    {
+        File.WriteAllText(P("app.log"), "");
+        await using var tailer = new TailerHarness("app.log", _folder, o => o.RotatedFileGrace = TimeSpan.FromSeconds(30));
+        await tailer.WaitForNoticeAsync(NoticeKind.Following);
+        File.Delete(P("app.log"));
+        await tailer.WaitForNoticeAsync(NoticeKind.Deleted);
+
+        // In a row: every other file lives until the tailer has opened it; the rest race it, and one deleted before
+        // the tailer looked cannot be seen (inherent).
+        var files = new Dictionary<string, List<string>>();
+        for (var n = 1; n <= 100; n++)
+        {
+            var lines = Enumerable.Range(1, 5).Select(i => $"file {n} line {i}").ToList();
+            using (var writer = new LogWriter(P("app.log")))
+            {
+                var identity = FileStat.OfPath(P("app.log"))!.Value.Identity.ToString();
+                files[identity] = lines;
+                writer.WriteLine(lines[0]);
+                if (n % 2 == 0) await tailer.WaitUntilAsync(h => h.Tailer.Status.Files.Any(f => f.Identity == identity), $"file {n} opened");
+                foreach (var line in lines.Skip(1)) writer.WriteLine(line);
+            }
+            File.Delete(P("app.log"));
+        }
+        File.WriteAllText(P("app.log"), "the end\n");
+
+        await tailer.WaitUntilAsync(h => h.Lines.Contains("the end"), "the last file's line");
+        var opened = tailer.Notices.Where(n => n.Kind == NoticeKind.Following && n.Identity is not null).Select(n => n.Identity!.Value.ToString()).Where(files.ContainsKey).Distinct().ToList();
+        Assert.True(opened.Count >= 50, $"only {opened.Count} files opened");
+        var expected = opened.SelectMany(id => files[id]).ToList();
+        // Of every file it opened, every line, once, in order: nothing else.
+        var read = tailer.Lines.Where(l => l != "the end").ToList();
+        Assert.Equal(expected, read);
+    }
+
     [Fact]
     public async Task Copytruncate_restarts_at_zero_says_truncated_and_repeats_nothing()
     {

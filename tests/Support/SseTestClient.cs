@@ -118,6 +118,13 @@ public sealed class SseTestClient : IAsyncDisposable
         return events;
     }
 
+    /// <summary>
+    /// Reads until <paramref name="count"/> lines of <paramref name="source"/> have arrived; returns those lines
+    /// (<c>seq</c>, <c>ts</c>, <c>text</c>, <c>level</c> where known) in the order they came.
+    /// </summary>
+    public async Task<List<JsonElement>> ReadLinesAsync(string source, int count, TimeSpan? timeout = null) =>
+        [.. (await ReadUntilLinesAsync(source, count, timeout)).Where(e => e.Type == source).SelectMany(e => e.Json.GetProperty("lines").EnumerateArray())];
+
     /// <summary>Reads events until one of type <paramref name="type"/> arrives; returns every event read, that one last.</summary>
     public async Task<List<SseEvent>> ReadUntilAsync(string type, TimeSpan? timeout = null)
     {

@@ -60,6 +60,25 @@ public sealed class TailHubServer : IAsyncDisposable
         return new TailHubServer(app, folder);
     }
 
+    /// <summary>
+    /// Starts TailHub with a push source named <paramref name="push"/> (its own settings, e.g. <c>MaxLinesPerSecond</c>,
+    /// in <paramref name="pushSettings"/>) after the given file sources.
+    /// </summary>
+    public static Task<TailHubServer> StartWithPushAsync(string push, IReadOnlyDictionary<string, string?>? pushSettings = null,
+        IReadOnlyDictionary<string, string>? files = null, IReadOnlyDictionary<string, string?>? settings = null, TempFolder? folder = null)
+    {
+        files ??= new Dictionary<string, string>();
+        var index = files.Count;
+        var all = new Dictionary<string, string?>
+        {
+            [$"TailHub:Sources:{index}:Name"] = push,
+            [$"TailHub:Sources:{index}:Type"] = "push",
+        };
+        foreach (var (k, v) in pushSettings ?? new Dictionary<string, string?>()) all[$"TailHub:Sources:{index}:{k}"] = v;
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
+        return StartAsync(files, all, folder);
+    }
+
     /// <summary>What <c>GET /api/sources/{name}</c> says about a source now.</summary>
     public async Task<System.Text.Json.JsonElement> SourceAsync(string name) =>
         System.Text.Json.JsonDocument.Parse(await Client.GetStringAsync($"/api/sources/{name}")).RootElement;
@@ -100,11 +119,21 @@ public sealed class TailHubServer : IAsyncDisposable
         throw new InvalidOperationException("TailHub.csproj not found above " + AppContext.BaseDirectory);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops TailHub and leaves its folder, for a test that starts it again on the same data.</summary>
+    public async Task StopAsync()
     {
+        if (_stopped) return;
+        _stopped = true;
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private bool _stopped;
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         Folder.Dispose();
     }
 }

@@ -1,6 +1,5 @@
 using TailHub.Pipeline;
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging.Abstractions;
 using TailHub.Configuration;
 using TailHub.Sources;
 
@@ -20,7 +19,11 @@ public sealed class TailerHarness : IAsyncDisposable
     private readonly SemaphoreSlim _changed = new(0);
     private bool _disposed;
 
-    public TailerHarness(string path, TempFolder folder, Action<TailHubOptions>? configure = null, Func<bool>? linesWatched = null)
+    /// <param name="open">How the tailer opens files (default: as in production).</param>
+    /// <param name="time">The tailer's clock (default: the system's).</param>
+    /// <param name="rotatedFiles">The source's <c>RotatedFiles</c> glob, relative to the folder.</param>
+    public TailerHarness(string path, TempFolder folder, Action<TailHubOptions>? configure = null, Func<bool>? linesWatched = null,
+        FileOpener? open = null, TimeProvider? time = null, string? rotatedFiles = null, TailHub.Pipeline.Redaction.LineRedactor? redactor = null)
     {
         Folder = folder;
         var options = new TailHubOptions
@@ -30,12 +33,19 @@ public sealed class TailerHarness : IAsyncDisposable
             InitialLines = 0,
         };
         configure?.Invoke(options);
-        Tailer = new FileTailer("test", SourcePath.Parse(path, folder.Path), options, _channel.Writer, TimeProvider.System, NullLogger.Instance, linesWatched: linesWatched);
+        var locator = new FileLocator(rotatedFiles is null ? null : SourcePath.Parse(rotatedFiles, folder.Path));
+        // The tailer writes through a source's writer, as in TailHub; here the writer's hub is this harness's channel.
+        var writer = new SourceWriter("test", _channel.Writer, 0, options.MaxLineBytes, redactor ?? TailHub.Pipeline.Redaction.LineRedactor.None,
+            time ?? TimeProvider.System, linesWatched ?? (() => false));
+        Tailer = new FileTailer("test", SourcePath.Parse(path, folder.Path), options, writer, time ?? TimeProvider.System, Logger, locator, open);
         _tailer = Task.Run(() => Tailer.RunAsync(_stop.Token));
         _collector = Task.Run(CollectAsync);
     }
 
     public FileTailer Tailer { get; }
+
+    /// <summary>What the tailer logged, as "Level: message" lines.</summary>
+    public CollectingLogger Logger { get; } = new();
     public TempFolder Folder { get; }
 
     private async Task CollectAsync()

@@ -67,10 +67,7 @@ public sealed class SpoolFile : IDisposable
             _stream.Write(line.Utf8);
             _stream.WriteByte((byte)'\n');
             var end = position + tags + line.Utf8.Length + 1;
-            framed[i] = new LogLine(line.Utf8, File, position, end, line.TimestampMs)
-            {
-                ReadTimestamp = line.ReadTimestamp, Level = line.Level, LevelGiven = line.LevelGiven, Shape = line.Shape, At = line.At, Stream = line.Stream,
-            };
+            line.PlaceIn(File, position, end);
             position = end;
         }
         _stream.Flush();

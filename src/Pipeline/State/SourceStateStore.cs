@@ -51,6 +51,9 @@ public sealed class SourceStateStore : IDisposable
     /// <summary>How far each file was numbered when the state was saved.</summary>
     public IReadOnlyList<FilePosition> Positions { get; }
 
+    /// <summary>When the restored state was saved; null for a new one.</summary>
+    public DateTimeOffset? SavedAt { get; private init; }
+
     public static SourceStateStore Open(string directory, string source, string kind, int maxJournalEntries, TimeProvider time, ILogger logger)
     {
         System.IO.Directory.CreateDirectory(directory);
@@ -68,7 +71,7 @@ public sealed class SourceStateStore : IDisposable
                     .ToList();
                 var log = JournalLog.Open(directory, checkpoint.JournalGeneration, checkpoint.JournalBytes, checkpoint.JournalLines);
                 DeleteOtherGenerations(directory, checkpoint.JournalGeneration);
-                return new SourceStateStore(directory, source, kind, maxJournalEntries, time, log, checkpoint.Epoch, checkpoint.LastSeq, entries, positions) { _savedSeq = checkpoint.LastSeq };
+                return new SourceStateStore(directory, source, kind, maxJournalEntries, time, log, checkpoint.Epoch, checkpoint.LastSeq, entries, positions) { _savedSeq = checkpoint.LastSeq, SavedAt = checkpoint.SavedAt };
             }
             var aside = SetAside(directory, time);
             logger.LogWarning("Source {Source}: its saved state could not be used ({Problem}); moved to {Aside} and starting a new sequence (viewers resuming from before get a server-restarted gap)",
@@ -76,7 +79,11 @@ public sealed class SourceStateStore : IDisposable
         }
         DeleteOtherGenerations(directory, keep: -1);
         var fresh = JournalLog.Create(directory, 1, []);
-        return new SourceStateStore(directory, source, kind, maxJournalEntries, time, fresh, NewEpoch(), 0, [], []);
+        var epoch = NewEpoch();
+        // The epoch is saved before anything is numbered: a crash before the first checkpoint must not start a new
+        // sequence under viewers who already hold cursors into this one.
+        WriteCheckpoint(directory, new SourceCheckpoint(SourceCheckpoint.CurrentVersion, source, kind, epoch, 0, fresh.Generation, fresh.Flush(), fresh.Lines, [], time.GetUtcNow()));
+        return new SourceStateStore(directory, source, kind, maxJournalEntries, time, fresh, epoch, 0, [], []) { _savedSeq = 0 };
     }
 
     /// <summary>Persists a journal entry as the journal makes it.</summary>
@@ -101,15 +108,20 @@ public sealed class SourceStateStore : IDisposable
             .Select(p => new CheckpointPosition(p.File.Path, p.File.Identity.ToString(), p.File.Spooled, p.Offset))
             .ToList();
         var checkpoint = new SourceCheckpoint(SourceCheckpoint.CurrentVersion, _source, _kind, Epoch, lastSeq, _log.Generation, bytes, _log.Lines, positions, _time.GetUtcNow());
-        var path = Path.Combine(Directory, CheckpointFile);
+        WriteCheckpoint(Directory, checkpoint);
+        _savedSeq = lastSeq;
+        DeleteOtherGenerations(Directory, _log.Generation);
+    }
+
+    private static void WriteCheckpoint(string directory, SourceCheckpoint checkpoint)
+    {
+        var path = Path.Combine(directory, CheckpointFile);
         var temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             JsonSerializer.Serialize(stream, checkpoint, Json);
         }
         File.Move(temp, path, overwrite: true);
-        _savedSeq = lastSeq;
-        DeleteOtherGenerations(Directory, _log.Generation);
     }
 
     private static (SourceCheckpoint? Checkpoint, string? Problem) Load(string path, string source, string kind)

@@ -23,6 +23,12 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
 {
     private const string StateFile = "push-state.json";
 
+    /// <summary>
+    /// Lines handed to the hub at once, at most: a fast upload's reads (up to Kestrel's 1 MiB request buffer) are cut
+    /// to about what a file's 256 KiB read gives, so the hub's bounded channel stays bounded in memory too.
+    /// </summary>
+    internal const int MaxLinesPerCommit = 2048;
+
     private readonly PushSourceOptions _options;
     private readonly string _directory;
     private readonly TimeProvider _time;
@@ -30,8 +36,10 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TaskCompletionSource<SourceWriter> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly PartitionedRateLimiter<string>? _limiter;
+    private readonly int _linesPerRefill;
     private readonly Lock _parkLock = new();
     private SpoolFile? _spool;
+    private PushStateFile? _state;
     private int _segment = 1;
     private long _committed;
     private long _accepted;
@@ -53,11 +61,13 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
         if (options.MaxLinesPerSecond > 0)
         {
             var limit = options.MaxLinesPerSecond;
+            // A tenth of a second's allowance ten times a second; below 10 lines/s, one line at a time as often as the limit allows.
+            var perPeriod = _linesPerRefill = Math.Max(1, limit / 10);
             _limiter = PartitionedRateLimiter.Create<string, string>(writer => RateLimitPartition.GetTokenBucketLimiter(writer, _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = limit,
-                TokensPerPeriod = Math.Max(1, limit / 10),
-                ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                TokensPerPeriod = perPeriod,
+                ReplenishmentPeriod = TimeSpan.FromSeconds((double)perPeriod / limit),
                 QueueLimit = int.MaxValue,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
                 AutoReplenishment = true,
@@ -113,10 +123,12 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
 
     public TimeSpan? RetryAfter(string writer)
     {
-        if (_limiter is null) return null;
-        using var lease = _limiter.AttemptAcquire(writer, 0);
-        if (lease.IsAcquired) return null;
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
+        // Statistics, not a zero-line lease: the bucket refills in fractions, and a fraction of a line is no allowance.
+        if (_limiter?.GetStatistics(writer) is not { } allowance) return null;
+        if (allowance.CurrentAvailablePermits >= 1 && allowance.CurrentQueuedCount == 0) return null;
+        // The lines already waiting, and one more, at the writer's rate.
+        var owed = allowance.CurrentQueuedCount + 1 - Math.Max(0, allowance.CurrentAvailablePermits);
+        return TimeSpan.FromSeconds((double)owed / _options.MaxLinesPerSecond);
     }
 
     public async ValueTask<PushResult> AddLinesAsync(IReadOnlyList<PushedLine> lines, string writer, CancellationToken cancellationToken)
@@ -132,23 +144,51 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
             var now = line.Timestamp?.ToUnixTimeMilliseconds() ?? _time.GetUtcNow().ToUnixTimeMilliseconds();
             framer.Push(utf8, now, _time.GetTimestamp(), framed, line.Level);
         }
-        Interlocked.Add(ref _accepted, bytes);
-        var (first, last) = await CommitAsync(framed, bytes, writer, sourceWriter, cancellationToken);
+        if (framed.Count == 0) return Result(0, 0, 0);
+        for (var left = framed.Count; left > 0;) left -= await AllowanceAsync(writer, left, cancellationToken);
+        // From here the request's lines are the source's, whether or not its client is still there to hear so.
+        Accepted(bytes);
+        long first = long.MaxValue, last = 0, committedAt = 0;
+        for (var at = 0; at < framed.Count; at += MaxLinesPerCommit)
+        {
+            var slice = framed.GetRange(at, Math.Min(MaxLinesPerCommit, framed.Count - at));
+            var end = ((LogLine)slice[^1]).End;
+            var (f, l) = await CommitAsync(slice, end - committedAt, sourceWriter, CancellationToken.None);
+            committedAt = end;
+            if (l < f) continue;
+            first = Math.Min(first, f);
+            last = l;
+        }
         return Result(first, last, framed.Count);
     }
 
+    /// <summary>The answer to an upload: <paramref name="first"/> &gt; <paramref name="last"/> when none of its lines was numbered.</summary>
     internal PushResult Result(long first, long last, long lines) =>
-        new(lines > 0 ? first : null, lines > 0 ? last : null, lines, Offset);
+        new(lines > 0 && first <= last ? first : null, lines > 0 && first <= last ? last : null, lines, Offset);
 
     internal void Accepted(long bytes) => Interlocked.Add(ref _accepted, bytes);
 
     /// <summary>
-    /// Writes complete lines to the spool, records the stream bytes they complete, and hands them to the hub: one
-    /// upload at a time, so the spool, the saved offset and the sequence always agree.
+    /// How many of <paramref name="wanted"/> lines <paramref name="writer"/> may commit now: all of them without a rate
+    /// limit; otherwise up to one refill's worth, waiting for it if the writer's allowance is spent.
     /// </summary>
-    internal async Task<(long First, long Last)> CommitAsync(List<SourceRecord> lines, long committedBytes, string writer, SourceWriter sourceWriter, CancellationToken cancellationToken)
+    internal async ValueTask<int> AllowanceAsync(string writer, int wanted, CancellationToken cancellationToken)
     {
-        if (_limiter is not null && lines.Count > 0) await ThrottleAsync(writer, lines.Count, cancellationToken);
+        if (_limiter is null) return wanted;
+        // No more than one refill at a time: a writer being slowed never has lines to spare, so its other requests get 429.
+        var take = Math.Min(wanted, _linesPerRefill);
+        using var lease = await _limiter.AcquireAsync(writer, take, cancellationToken);
+        return take;
+    }
+
+    /// <summary>
+    /// Writes complete lines to the spool, records the stream bytes they complete, and hands them to the hub: one
+    /// commit at a time, so the spool, the saved offset and the sequence always agree. Returns the sequence numbers
+    /// given out (first &gt; last when none were, e.g. TailHub is stopping: the lines are spooled and numbered after
+    /// the restart).
+    /// </summary>
+    internal async Task<(long First, long Last)> CommitAsync(List<SourceRecord> lines, long committedBytes, SourceWriter sourceWriter, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -156,12 +196,18 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
             _spool.Append(lines);
             _committed += committedBytes;
             SaveState();
-            sourceWriter.AddRange(lines);
-            // Once the lines are in the spool they are the source's: only stopping TailHub interrupts handing them over.
-            var (first, last) = await sourceWriter.FlushAsync(_stopping);
             if (lines.Count > 0) Counters.AddLines(lines.Count);
             Counters.AddBytes(committedBytes);
-            return (first, last);
+            sourceWriter.AddRange(lines);
+            // Once the lines are in the spool they are the source's: only stopping TailHub interrupts handing them over.
+            try
+            {
+                return await sourceWriter.FlushAsync(_stopping);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return (0, -1);
+            }
         }
         finally
         {
@@ -170,47 +216,31 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
     }
 
     /// <summary>An upload ended: its partial line is held for the next upload, or written now when its stream is over.</summary>
-    internal async Task EndUploadAsync(PushUpload upload, LineFramer framer, long committedAt, bool endOfStream, SourceWriter writer)
+    internal async Task EndUploadAsync(LineFramer framer, long committedAt, bool endOfStream, SourceWriter writer)
     {
-        try
+        if (!framer.HasPartialLine) return;
+        if (endOfStream)
         {
-            if (!framer.HasPartialLine) return;
-            if (endOfStream)
-            {
-                await FlushPartialAsync(framer, committedAt, upload.Writer, writer);
-                return;
-            }
-            Parked? displaced;
-            lock (_parkLock)
-            {
-                displaced = _parked;
-                _parked = new Parked(framer, committedAt);
-            }
-            // Two uploads each ended inside a line: the older partial line cannot be continued any more.
-            if (displaced is not null) await FlushPartialAsync(displaced.Framer, displaced.CommittedAt, upload.Writer, writer);
+            await FlushPartialAsync(framer, committedAt, writer);
+            return;
         }
-        finally
+        Parked? displaced;
+        lock (_parkLock)
         {
-            Interlocked.Decrement(ref _uploads);
+            displaced = _parked;
+            _parked = new Parked(framer, committedAt);
         }
+        // Two uploads each ended inside a line: the older partial line cannot be continued any more.
+        if (displaced is not null) await FlushPartialAsync(displaced.Framer, displaced.CommittedAt, writer);
     }
 
-    private async Task FlushPartialAsync(LineFramer framer, long committedAt, string writerKey, SourceWriter writer)
+    internal void UploadEnded() => Interlocked.Decrement(ref _uploads);
+
+    private async Task FlushPartialAsync(LineFramer framer, long committedAt, SourceWriter writer)
     {
         var lines = new List<SourceRecord>();
         framer.FlushPartial(_time.GetUtcNow().ToUnixTimeMilliseconds(), _time.GetTimestamp(), lines);
-        await CommitAsync(lines, framer.Position - committedAt, writerKey, writer, _stopping);
-    }
-
-    private async Task ThrottleAsync(string writer, int lines, CancellationToken cancellationToken)
-    {
-        var left = lines;
-        while (left > 0)
-        {
-            var take = Math.Min(left, _options.MaxLinesPerSecond);
-            using var lease = await _limiter!.AcquireAsync(writer, take, cancellationToken);
-            left -= take;
-        }
+        await CommitAsync(lines, framer.Position - committedAt, writer, CancellationToken.None);
     }
 
     private async Task ReadStandardInputAsync(CancellationToken cancellationToken)
@@ -221,7 +251,9 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
         try
         {
             int n;
-            while ((n = await input.ReadAsync(buffer, cancellationToken)) > 0) await upload.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+            // A console read is not cancelled by its token once it waits for input: stopping TailHub leaves it behind.
+            while ((n = await input.ReadAsync(buffer, CancellationToken.None).AsTask().WaitAsync(cancellationToken)) > 0)
+                await upload.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
         }
         finally
         {
@@ -252,7 +284,7 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
         }
         _spool = SpoolFile.Open(SegmentPath(_segment), state?.SpoolLength ?? 0);
         await writer.RecoverAsync(_spool, cancellationToken);
-        SaveState();
+        _state = PushStateFile.Create(Path.Combine(_directory, StateFile), State);
     }
 
     private async Task CloseAsync(SourceWriter writer)
@@ -295,7 +327,9 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
         _spool = SpoolFile.Open(SegmentPath(_segment), 0);
     }
 
-    private void SaveState() => PushState.Write(Path.Combine(_directory, StateFile), new PushState(PushState.CurrentVersion, _committed, _segment, _spool!.Length));
+    private PushState State => new(PushState.CurrentVersion, _committed, _segment, _spool!.Length);
+
+    private void SaveState() => _state!.Save(State);
 
     private string SegmentPath(int number) => Path.Combine(_directory, $"spool-{number}.log");
 
@@ -308,6 +342,7 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
     public void Dispose()
     {
         _spool?.Dispose();
+        _state?.Dispose();
         _limiter?.Dispose();
         _gate.Dispose();
     }

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace TailHub.Sources.Push;
 
 /// <summary>
-/// What a push source has accepted, saved after every spool write (to a temporary file, then renamed): the bytes
+/// What a push source has accepted, saved after every spool write (<see cref="PushStateFile"/>): the bytes
 /// of its pushed stream that are in complete lines, and which spool file holds how much. On start, spool bytes past
 /// <see cref="SpoolLength"/> are cut off: their sender was never told they were accepted.
 /// </summary>
@@ -32,12 +32,5 @@ public sealed record PushState(
         File.Move(path, aside, overwrite: true);
         logger.LogWarning("Source {Source}: {Path} could not be used; moved to {Aside}; the pushed stream's offset starts again from 0", source, path, aside);
         return null;
-    }
-
-    public static void Write(string path, PushState state)
-    {
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(state));
-        File.Move(temp, path, overwrite: true);
     }
 }

@@ -73,4 +73,43 @@ public sealed class ClassificationEndToEndTests
         Assert.Equal(["""{"seq":1,"text":"ERROR but only a drill","level":"info"}""", """{"seq":2,"text":"ERROR for real","level":"error"}"""], liveLines);
         Assert.Equal(liveLines, readBack);
     }
+
+    /// <summary>
+    /// A file holding <paramref name="before"/> lines when TailHub starts (the last <c>InitialLines</c> read as lines,
+    /// the rest backfill), then one line written live: every line, read back from the file's start.
+    /// </summary>
+    private static async Task<List<JsonElement>> AllLinesOfAFileStartedWithHistoryAsync(int before, Dictionary<string, string?> settings)
+    {
+        var folder = new TempFolder();
+        File.WriteAllText(folder.PathOf("app.log"), string.Concat(Enumerable.Range(1, before).Select(i => $"ERROR old {i}\n")));
+        settings["TailHub:InitialLines"] = "3";
+        await using var server = await TailHubServer.StartAsync(new Dictionary<string, string> { ["app"] = "app.log" }, settings, folder);
+        using var writer = new LogWriter(folder.PathOf("app.log"));
+        await using var live = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app&backlog=0");
+        writer.WriteLine("ERROR new");
+        await live.ReadUntilLinesAsync("app", 1);
+
+        var start = live.LastEventId![..live.LastEventId!.IndexOf('=')] + "=0";
+        await using var resumed = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=app", lastEventId: start);
+        return (await resumed.ReadUntilLinesAsync("app", before + 1)).Where(e => e.Type == "app")
+            .SelectMany(e => e.Json.GetProperty("lines").EnumerateArray()).ToList();
+    }
+
+    [Fact]
+    public async Task A_files_lines_from_before_start_are_classified_the_backfill_included()
+    {
+        var lines = await AllLinesOfAFileStartedWithHistoryAsync(10, []);
+
+        Assert.Equal([.. Enumerable.Range(1, 10).Select(i => $"ERROR old {i}"), "ERROR new"], lines.Select(l => l.GetProperty("text").GetString()));
+        Assert.All(lines, l => Assert.Equal("error", l.GetProperty("level").GetString()));
+    }
+
+    [Fact]
+    public async Task With_ClassifyLines_off_a_files_lines_carry_no_level_old_or_new()
+    {
+        var lines = await AllLinesOfAFileStartedWithHistoryAsync(10, new() { ["TailHub:ClassifyLines"] = "false" });
+
+        Assert.Equal(11, lines.Count);
+        Assert.All(lines, l => Assert.False(l.TryGetProperty("level", out _), l.ToString()));
+    }
 }

@@ -21,6 +21,8 @@ const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
 const SOURCES_REFRESH_MS = 5000;
 const GREP_DEBOUNCE_MS = 400;
+// Lines shown before the line a link points at.
+const LINE_CONTEXT = 50;
 
 const state = readState(location.search);
 const store = new LineStore(state.maxLines);
@@ -37,6 +39,8 @@ let received = 0;
 let receivedAtPause = 0;
 let frameRequested = false;
 let streamError = '';
+// The line a link points at ({ source, seq }) until it has been shown.
+let target = null;
 
 const details = new DetailsPanel($('details'));
 
@@ -59,6 +63,8 @@ const picker = new SourcePicker($('sources'), {
   colourOf: rowContext.colourOf,
   onChange(names) {
     state.sources = names;
+    state.line = null;
+    target = null;
     saveState(state);
     startStream();
     runs.setSources(sources, selectedNames());
@@ -149,8 +155,19 @@ function ingest() {
 
 function appendPassing(entries) {
   const firstId = store.firstId();
-  view.append(entries.filter((e) => e.id >= firstId && passes(e)));
+  const passing = entries.filter((e) => e.id >= firstId && passes(e));
+  view.append(passing);
+  if (target) reveal(passing);
   schedule();
+}
+
+// The line a link points at, once it is in the view: scrolled to and marked, and the view stops following.
+function reveal(entries) {
+  const entry = entries.find((e) => !e.marker && e.source === target.source && e.seq === target.seq);
+  if (!entry) return;
+  target = null;
+  entry.target = true;
+  view.reveal(entry);
 }
 
 /** Has the current regex filter evaluated for these entries; false if the filter changed or was stopped meanwhile. */
@@ -198,13 +215,25 @@ async function loadSources() {
       state.sources = state.sources.filter((n) => known.has(n));
       picker.setSelection(state.sources);
       saveState(state);
-      startStream();
+      startStream(lineCursor(list));
     }
     setTimeout(loadSources, SOURCES_REFRESH_MS);
   } catch (e) {
     if (sources.length === 0) showConnection('offline', `cannot list sources (${e.message}); retrying`);
     setTimeout(loadSources, sources.length === 0 ? 2000 : SOURCES_REFRESH_MS);
   }
+}
+
+/**
+ * With ?line=N and one source, a cursor that starts the stream LINE_CONTEXT lines before line N (read back from the
+ * source's history if need be), and N becomes the line to show; null otherwise.
+ */
+function lineCursor(list) {
+  if (state.line === null || state.sources.length !== 1) return null;
+  const source = list.find((s) => s.name === state.sources[0]);
+  if (!source?.epoch) return null;
+  target = { source: source.name, seq: state.line };
+  return `${source.name}@${source.epoch}=${Math.max(0, state.line - LINE_CONTEXT - 1)}`;
 }
 
 function selectedNames() {

@@ -24,6 +24,7 @@ export function buildRow(entry, ctx) {
     // The level the server found (the same one level= and alert rules use).
     if (entry.level) cls += ` lv-${entry.level}`;
     if (entry.stream === 'stderr') cls += ' stderr';
+    if (entry.target) cls += ' target';
   }
   row.className = cls;
   if (ctx.timestamps) {

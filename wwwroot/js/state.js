@@ -10,6 +10,7 @@ export function readState(search) {
   const sources = (q.get('sources') ?? '').split(',').map((s) => s.trim()).filter((s) => s && s.toLowerCase() !== 'all');
   const max = Number.parseInt(q.get('max') ?? '', 10);
   const backlog = Number.parseInt(q.get('backlog') ?? '', 10);
+  const line = Number.parseInt(q.get('line') ?? '', 10);
   return {
     sources: [...new Set(sources)],
     filter: q.get('q') ?? '',
@@ -21,6 +22,8 @@ export function readState(search) {
     backlog: Number.isFinite(backlog) && backlog >= 0 ? backlog : null,
     levels: list(q.get('lv')),
     fields: list(q.get('fields')),
+    // A link to one line (an alert's): its source's sequence number.
+    line: Number.isSafeInteger(line) && line > 0 ? line : null,
   };
 }
 
@@ -43,6 +46,7 @@ export function toQuery(state) {
   if (state.backlog !== null) q.set('backlog', String(state.backlog));
   if (state.levels?.length) q.set('lv', state.levels.join(','));
   if (state.fields?.length) q.set('fields', state.fields.join(','));
+  if (state.line) q.set('line', String(state.line));
   const text = q.toString();
   return text ? `?${text}` : '';
 }

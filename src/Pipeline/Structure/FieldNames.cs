@@ -6,6 +6,7 @@ namespace TailHub.Pipeline.Structure;
 /// <c>levelname</c>/<c>asctime</c>, Go's <c>level</c>/<c>lvl</c> and <c>time</c>/<c>ts</c>/<c>t</c>…), matched
 /// ignoring ASCII case.
 /// </summary>
+[System.Runtime.CompilerServices.SkipLocalsInit]
 internal static class FieldNames
 {
     public static bool IsLevel(ReadOnlySpan<byte> key)

@@ -9,6 +9,7 @@ namespace TailHub.Pipeline.Structure;
 /// <see cref="Utf8JsonReader"/> over the bytes: the whole object is checked to be JSON, nested values are skipped,
 /// nothing is allocated.
 /// </summary>
+[System.Runtime.CompilerServices.SkipLocalsInit]
 public static class JsonLine
 {
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };

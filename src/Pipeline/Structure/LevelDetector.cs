@@ -8,6 +8,7 @@ namespace TailHub.Pipeline.Structure;
 /// the word "error" in a sentence); a marked one (brackets, a trailing colon) in any case.
 /// </summary>
 /// <remarks>Only the first <see cref="HeadBytes"/> bytes are looked at, with byte comparisons: no regular expression, no allocation.</remarks>
+[System.Runtime.CompilerServices.SkipLocalsInit]
 internal static class LevelDetector
 {
     public const int HeadBytes = 256;

@@ -11,6 +11,7 @@ namespace TailHub.Pipeline.Structure;
 /// The same line gives the same answer live and read back (the level and shape depend on its bytes alone; a year
 /// inferred for a syslog date depends on when it is read only across a new year).
 /// </remarks>
+[System.Runtime.CompilerServices.SkipLocalsInit]
 public sealed class LineClassifier(bool enabled = true, TimeZoneInfo? zone = null)
 {
     /// <summary>On, with times without an offset in the host's time zone.</summary>

@@ -9,6 +9,7 @@ namespace TailHub.Pipeline.Structure;
 /// December's lines read in January are last year's. A time of day alone names no day: it is recognised (so what
 /// follows it can be read) but gives no time.
 /// </summary>
+[System.Runtime.CompilerServices.SkipLocalsInit]
 internal static class LineTimestamp
 {
     private static readonly long UnixEpochTicks = DateTime.UnixEpoch.Ticks;

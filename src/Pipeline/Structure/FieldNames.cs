@@ -11,6 +11,8 @@ internal static class FieldNames
 {
     public static bool IsLevel(ReadOnlySpan<byte> key)
     {
+        // Most keys are neither: their first byte says so without lowering them.
+        if (key.IsEmpty || ((key[0] | 0x20) is not ('l' or 's') && key[0] != '@')) return false;
         Span<char> lower = stackalloc char[16];
         return Lower(key, lower) is { Length: > 0 } k && k switch
         {
@@ -22,6 +24,7 @@ internal static class FieldNames
 
     public static bool IsTime(ReadOnlySpan<byte> key)
     {
+        if (key.IsEmpty || ((key[0] | 0x20) is not ('t' or 'd' or 'a') && key[0] != '@')) return false;
         Span<char> lower = stackalloc char[16];
         return Lower(key, lower) is { Length: > 0 } k && k switch
         {

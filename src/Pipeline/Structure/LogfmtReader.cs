@@ -23,7 +23,6 @@ public readonly ref struct LogfmtPair(ReadOnlySpan<byte> key, ReadOnlySpan<byte>
 public ref struct LogfmtReader(ReadOnlySpan<byte> line)
 {
     private static readonly System.Buffers.SearchValues<byte> KeyEnd = System.Buffers.SearchValues.Create(" \t=\""u8);
-    private static readonly System.Buffers.SearchValues<byte> BareValueEnd = System.Buffers.SearchValues.Create(" \t\""u8);
     private static readonly System.Buffers.SearchValues<byte> QuotedValueEnd = System.Buffers.SearchValues.Create("\"\\"u8);
 
     private readonly ReadOnlySpan<byte> _line = line;
@@ -39,46 +38,58 @@ public ref struct LogfmtReader(ReadOnlySpan<byte> line)
     }
 
     /// <summary>The next pair; false at the end of the line, or when it stops being logfmt (<see cref="Malformed"/>).</summary>
+    /// <remarks>Keys and bare values are a few bytes long: plain loops beat vectorised searches, whose set-up they would pay per pair.</remarks>
     public bool Next(out LogfmtPair pair)
     {
         pair = default;
         var line = _line;
-        while (_at < line.Length && line[_at] is (byte)' ' or (byte)'\t') _at++;
-        if (_at >= line.Length) return false;
-        var start = _at;
-        var keyLength = line[start..].IndexOfAny(KeyEnd);
-        _at = keyLength < 0 ? line.Length : start + keyLength;
-        if (_at == start || !AllVisible(line[start.._at])) return Fail();
-        var key = line[start.._at];
-        if (_at >= line.Length || line[_at] is (byte)' ' or (byte)'\t')
+        var at = _at;
+        while (at < line.Length && line[at] is (byte)' ' or (byte)'\t') at++;
+        if (at >= line.Length)
+        {
+            _at = at;
+            return false;
+        }
+        var start = at;
+        while (at < line.Length && line[at] is var k && k != '=' && k != '"' && k != ' ' && k != '\t')
+        {
+            // Control bytes never appear in keys (a terminal escape sequence means this is not logfmt).
+            if (k < 0x20 || k == 0x7F) return Fail();
+            at++;
+        }
+        _at = at;
+        if (at == start) return Fail();
+        var key = line[start..at];
+        if (at >= line.Length || line[at] is (byte)' ' or (byte)'\t')
         {
             pair = new LogfmtPair(key, [], hasValue: false, quoted: false);
             return true;
         }
-        if (line[_at] != '=') return Fail();
-        _at++;
-        if (_at < line.Length && line[_at] == '"')
+        if (line[at] != '=') return Fail();
+        at++;
+        if (at < line.Length && line[at] == '"')
         {
-            var valueStart = ++_at;
+            var valueStart = ++at;
             while (true)
             {
-                var stop = _at < line.Length ? line[_at..].IndexOfAny(QuotedValueEnd) : -1;
+                var stop = at < line.Length ? line[at..].IndexOfAny(QuotedValueEnd) : -1;
                 if (stop < 0) return Fail();
-                _at += stop;
-                if (line[_at] == '"') break;
-                _at += 2; // a backslash and the byte it escapes
+                at += stop;
+                if (line[at] == '"') break;
+                at += 2; // a backslash and the byte it escapes
             }
-            var value = line[valueStart.._at];
-            _at++;
-            if (_at < line.Length && line[_at] is not ((byte)' ' or (byte)'\t')) return Fail();
+            var value = line[valueStart..at];
+            at++;
+            _at = at;
+            if (at < line.Length && line[at] is not ((byte)' ' or (byte)'\t')) return Fail();
             pair = new LogfmtPair(key, value, hasValue: true, quoted: true);
             return true;
         }
-        var bareStart = _at;
-        var bareLength = line[bareStart..].IndexOfAny(BareValueEnd);
-        _at = bareLength < 0 ? line.Length : bareStart + bareLength;
-        if (_at < line.Length && line[_at] == '"') return Fail();
-        pair = new LogfmtPair(key, line[bareStart.._at], hasValue: true, quoted: false);
+        var bareStart = at;
+        while (at < line.Length && line[at] is var v && v != ' ' && v != '\t' && v != '"') at++;
+        _at = at;
+        if (at < line.Length && line[at] == '"') return Fail();
+        pair = new LogfmtPair(key, line[bareStart..at], hasValue: true, quoted: false);
         return true;
     }
 
@@ -88,9 +99,6 @@ public ref struct LogfmtReader(ReadOnlySpan<byte> line)
         _at = _line.Length;
         return false;
     }
-
-    // Control bytes never appear in keys (a terminal escape sequence means this is not logfmt).
-    private static bool AllVisible(ReadOnlySpan<byte> key) => key.IndexOfAnyInRange((byte)0, (byte)0x1F) < 0 && !key.Contains((byte)0x7F);
 
     /// <summary>The text of a quoted value, escapes undone.</summary>
     public static string Unquote(ReadOnlySpan<byte> escaped)

@@ -16,7 +16,7 @@ namespace TailHub.Alerts;
 /// Per line: the level (a comparison) and field conditions first; the text is decoded once, into a reused buffer,
 /// only for rules that get that far; with several linear-time patterns, one pass of all of them together tells
 /// whether any matches before each is tried. Lines counted in bulk (a <see cref="LineRun"/>) are read back from the
-/// source's history in slices.
+/// source's history in slices; a file's backfill is not evaluated.
 /// </remarks>
 public sealed class AlertEvaluator(AlertSet alerts, AlertQueue queue, AlertLinks links, TimeProvider time, ILogger<AlertEvaluator> logger) : BackgroundService
 {
@@ -103,8 +103,9 @@ public sealed class AlertEvaluator(AlertSet alerts, AlertQueue queue, AlertLinks
             {
                 Evaluate(rules, source, line);
             }
-            else if (record is LineRun run)
+            else if (record is LineRun { Backfill: false } run)
             {
+                // A file's backfill (what it held before TailHub started reading it) is history, not something happening.
                 for (var from = run.Seq; from <= run.LastSeq; from += RunSlice)
                 {
                     foreach (var read in hub.History(from - 1, Math.Min(run.LastSeq, from + RunSlice - 1)))

@@ -167,4 +167,19 @@ public sealed class AlertNotificationTests
         await alerts.WaitForAsync(a => Matches(a) == 400, "400 matches");
         Assert.Equal("first", (await receiver.NextAsync()).Json.GetProperty("kind").GetString());
     }
+
+    [Fact]
+    public async Task Lines_a_file_held_before_TailHub_started_reading_it_are_history_not_alerts()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var settings = AlertServer.OneRule(receiver.Url());
+        // Nothing of what the file holds is read as new lines: all of it is backfill.
+        settings["TailHub:InitialLines"] = "0";
+        await using var alerts = await AlertServer.StartAsync(settings, existing: string.Concat(Enumerable.Range(1, 1000).Select(i => $"ERROR old {i}\n")));
+
+        alerts.Writer.WriteLine("ERROR new");
+
+        Assert.Equal("ERROR new", (await receiver.NextAsync()).Json.GetProperty("text").GetString());
+        Assert.Equal(1, (await alerts.RuleAsync()).GetProperty("matches").GetInt64());
+    }
 }

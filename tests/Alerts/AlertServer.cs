@@ -30,10 +30,11 @@ public sealed class AlertServer : IAsyncDisposable
         ["TailHub:Alerts:RetryDelay"] = "00:00:00.050",
     };
 
-    public static async Task<AlertServer> StartAsync(Dictionary<string, string?> settings)
+    /// <param name="existing">What <c>app.log</c> holds before TailHub starts.</param>
+    public static async Task<AlertServer> StartAsync(Dictionary<string, string?> settings, string existing = "")
     {
         var folder = new TempFolder();
-        File.WriteAllText(folder.PathOf("app.log"), "");
+        File.WriteAllText(folder.PathOf("app.log"), existing);
         try
         {
             var server = await TailHubServer.StartAsync(new Dictionary<string, string> { ["app"] = "app.log" }, settings, folder);

@@ -1,3 +1,4 @@
+using TailHub.Alerts;
 using TailHub.Configuration;
 using TailHub.Endpoints;
 using TailHub.Hosting;
@@ -50,6 +51,7 @@ public static class Program
         builder.Services.AddTailHubLimits(builder.Configuration);
         builder.Services.AddTailHubSecurity(builder.Configuration);
         builder.Services.AddTailHubAccessControl();
+        builder.Services.AddTailHubAlerts(builder.Configuration);
         builder.Services.AddTailHubScaleOut(builder.Configuration);
 
         var app = builder.Build();
@@ -75,9 +77,11 @@ public static class Program
             var ingesters = app.MapGroup("").RequireAuthorization(AccessPolicies.Ingest).AddEndpointFilter<SourceAccessFilter>();
             ingesters.MapIngest();
         }
+        app.MapGroup("").RequireAuthorization(AccessPolicies.Admin).MapAlerts();
         app.MapScaleOut();
         app.MapTailHubMetrics();
         app.MapTailHubHealth();
+        app.UseTailHubAlertMetrics();
         return app;
     }
 }

@@ -79,6 +79,18 @@ public sealed class TailHubOptions
     public int GrepMaxLength { get; set; } = 1000;
 
     /// <summary>
+    /// Whether each line is classified where it is framed: JSON, logfmt or plain, its level and its own time (for the
+    /// page, <c>level=</c> and alert rules). Off, a line has a level only where it was given one (a pushed line's).
+    /// </summary>
+    public bool ClassifyLines { get; set; } = true;
+
+    /// <summary>
+    /// Where people reach TailHub (<c>https://logs.example.com</c>, with its path if it is served under one): links to
+    /// lines in notifications start with it. Empty: the address TailHub listens on.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>
     /// Where TailHub keeps what must outlive it, relative to the content root: each source's state (its epoch, sequence
     /// and journal, so viewers resume across restarts) and what TailHub writes itself (pushed lines, build consoles).
     /// </summary>

@@ -38,6 +38,8 @@ public sealed partial class TailHubOptionsValidator(IHostEnvironment environment
             else
                 errors.AddRange(kind.Validate(section, context).Select(e => $"{label}: {e}"));
         }
+        if (options.PublicUrl is { Length: > 0 } publicUrl && (!Uri.TryCreate(publicUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+            errors.Add($"PublicUrl '{publicUrl}' must be an absolute http:// or https:// URL (where people open TailHub).");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -17,7 +17,7 @@ public static class SourceEndpoints
 
     public sealed record SourceView(
         string Name, string Type, string Path, string State, string? Message,
-        IReadOnlyList<FileView> Files, long LinesRead, long BytesRead, long LastSeq, int Viewers, long LinesDropped,
+        IReadOnlyList<FileView> Files, long LinesRead, long BytesRead, long LastSeq, string Epoch, int Viewers, long LinesDropped,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BuildView? Build = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PushedOffset = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RunEndpoints.RunView? Run = null,
@@ -51,6 +51,7 @@ public static class SourceEndpoints
             source.Counters.Lines,
             source.Counters.Bytes,
             live.Broadcaster.LastPublishedSeq,
+            live.Hub.Epoch,
             live.Broadcaster.ViewerCount,
             live.Broadcaster.LinesDropped,
             source is ITriggersBuilds { Build: var b } ? new BuildView(b.State, b.Number, b.Result, b.QueueId, b.Url, b.Message) : null,

@@ -48,7 +48,7 @@ public static class StreamEndpoints
         }
         using var admitted = lease;
 
-        var viewer = new Viewer(request.Sources, request.Grep, o.ViewerQueueBatches, time.GetUtcNow().UtcTicks);
+        var viewer = new Viewer(request.Sources, request.Grep, o.ViewerQueueBatches, time.GetUtcNow().UtcTicks, request.MinLevel);
         var logger = loggers.CreateLogger("TailHub.Streaming.Viewers");
         var history = new List<List<SourceRecord>>(request.Sources.Count);
         var published = new long[request.Sources.Count];

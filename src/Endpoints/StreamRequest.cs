@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using TailHub.Configuration;
 using TailHub.Hosting;
+using TailHub.Pipeline;
 using TailHub.Streaming;
 
 namespace TailHub.Endpoints;
@@ -11,6 +12,9 @@ public sealed class StreamRequest
     public IReadOnlyList<SseBroadcaster> Sources { get; private init; } = [];
     public int Backlog { get; private init; }
     public Regex? Grep { get; private init; }
+
+    /// <summary>Only lines at this level or above (<c>level=warn</c>); <see cref="LineLevel.Unknown"/>: every line.</summary>
+    public LineLevel MinLevel { get; private init; }
     public StreamCursor? Cursor { get; private init; }
     public IResult? Problem { get; private init; }
 
@@ -70,12 +74,17 @@ public sealed class StreamRequest
             }
         }
 
+        var minLevel = LineLevel.Unknown;
+        var level = query["level"].ToString();
+        if (level.Length > 0 && !LineLevels.TryParse(level, out minLevel))
+            return Fail(Problems.BadRequest("level", "level must be one of trace, debug, info, warn, error, fatal: lines at that level and above are sent."));
+
         var id = request.Headers["Last-Event-ID"].ToString();
         if (id.Length == 0) id = query["lastEventId"].ToString();
         var cursor = StreamCursor.TryParse(id, out var error);
         if (error is not null) return Fail(Problems.BadRequest("Last-Event-ID", error));
 
-        return new StreamRequest { Sources = chosen, Backlog = backlog, Grep = grep, Cursor = cursor };
+        return new StreamRequest { Sources = chosen, Backlog = backlog, Grep = grep, MinLevel = minLevel, Cursor = cursor };
     }
 
     private static StreamRequest Fail(IResult problem) => new() { Problem = problem };

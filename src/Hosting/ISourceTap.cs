@@ -3,8 +3,8 @@ using TailHub.Pipeline;
 namespace TailHub.Hosting;
 
 /// <summary>
-/// Something that also receives each source's records once its hub has remembered them, beside the broadcaster (an
-/// agent's publisher to Redis). Optional: a standalone TailHub registers none.
+/// Something that also receives each source's records once its hub has remembered them, beside the broadcaster (the
+/// alert evaluator's queue; an agent's publisher to Redis). A source no tap asks for is fed to its broadcaster alone.
 /// </summary>
 public interface ISourceTap
 {

@@ -3,6 +3,7 @@ using TailHub.Configuration;
 using TailHub.Pipeline;
 using TailHub.Pipeline.Redaction;
 using TailHub.Pipeline.State;
+using TailHub.Pipeline.Structure;
 using TailHub.Sources;
 using TailHub.Streaming;
 
@@ -23,6 +24,7 @@ public sealed class LiveSources : BackgroundService
     private readonly LineRedactor _redactor;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<ISourceTap> _taps;
+    private readonly LineClassifier _classifier;
     private readonly ILogger _logger;
     private IReadOnlyList<LiveSource> _all = [];
     private CancellationToken? _stopping;
@@ -37,6 +39,7 @@ public sealed class LiveSources : BackgroundService
         _redactor = redactor;
         _time = time;
         _taps = taps.ToList();
+        _classifier = o.ClassifyLines ? LineClassifier.Default : LineClassifier.Off;
         _logger = loggers.CreateLogger<LiveSources>();
         var sections = configuration.GetSection(TailHubOptions.Section).GetSection("Sources").GetChildren().ToList();
         if (!scaleOut.Value.ReadsConfiguredSources)
@@ -54,7 +57,7 @@ public sealed class LiveSources : BackgroundService
             var state = OpenState(context.SourceDirectory(source.Name), source.Name, kind.Type, o.JournalSegments, time);
             // Where rotated files are looked for when lines are read back (a file source's RotatedFiles, logrotate's olddir).
             var locator = source is IFindsRotatedFiles finds ? finds.Locator : null;
-            var journal = new SourceJournal(o.JournalSegments, o.MaxLineBytes, redactor, state.Append, locator);
+            var journal = new SourceJournal(o.JournalSegments, o.MaxLineBytes, redactor, state.Append, locator, _classifier);
             journal.Restore(state.Entries, state.LastSeq, state.Positions);
             var hub = new SourceHub(source.Name, state.Epoch, o.BacklogLines, journal, time, state.LastSeq, checkpoint: force => Checkpoint(state, journal, source.Name, force));
             var live = Stages(source, hub, state, state.Positions);
@@ -100,7 +103,7 @@ public sealed class LiveSources : BackgroundService
     private LiveSource Stages(ISource source, SourceHub hub, SourceStateStore? state, IEnumerable<FilePosition>? positions)
     {
         var broadcaster = new SseBroadcaster(hub, _options, _time);
-        var writer = new SourceWriter(source.Name, hub.Input, hub.LastSeq, _options.MaxLineBytes, _redactor, _time, () => broadcaster.ViewerCount > 0, positions)
+        var writer = new SourceWriter(source.Name, hub.Input, hub.LastSeq, _options.MaxLineBytes, _redactor, _time, () => broadcaster.ViewerCount > 0, positions, _classifier)
         {
             RestoredFrom = state?.SavedAt,
         };

@@ -8,7 +8,8 @@ namespace TailHub.Observability;
 /// <summary><c>/healthz/live</c> (the process answers) and <c>/healthz/ready</c> (the sources are being read).</summary>
 public static class HealthEndpoints
 {
-    private const string ReadyTag = "ready";
+    /// <summary>The tag of the checks <c>/healthz/ready</c> runs.</summary>
+    public const string ReadyTag = "ready";
 
     public static IServiceCollection AddTailHubHealth(this IServiceCollection services)
     {

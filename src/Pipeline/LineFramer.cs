@@ -1,11 +1,13 @@
 using TailHub.Pipeline.Redaction;
+using TailHub.Pipeline.Structure;
 
 namespace TailHub.Pipeline;
 
 /// <summary>
 /// The one place bytes become lines: cut at <c>\n</c> or <c>\r\n</c>, invalid UTF-8 repaired, long lines cut and
 /// marked (<see cref="LineSplitter"/>), then masked (<see cref="LineRedactor"/>) with the masking state carried from
-/// line to line. Every source's live bytes and every read-back go through a framer, so a line read back is the line
+/// line to line, then classified (<see cref="LineClassifier"/>: shape, level, own time; after masking, so it sees what
+/// viewers see). Every source's live bytes and every read-back go through a framer, so a line read back is the line
 /// that was published.
 /// </summary>
 /// <remarks>
@@ -19,10 +21,14 @@ public sealed class LineFramer
     private readonly LineRedactor _redactor;
     private readonly List<SplitLine> _split = [];
     private readonly LineStream _stream;
+    private readonly LineClassifier _classifier;
 
     /// <param name="stream">Which output of a process the bytes are (a run's standard error is tagged on its lines).</param>
-    public LineFramer(int maxLineBytes, LineRedactor redactor, FileRef? file, long offset = 0, RedactionState redaction = default, LineStream stream = LineStream.Stdout)
+    /// <param name="classifier">How lines are classified (<see cref="LineClassifier.Default"/> unless configured).</param>
+    public LineFramer(int maxLineBytes, LineRedactor redactor, FileRef? file, long offset = 0, RedactionState redaction = default, LineStream stream = LineStream.Stdout,
+        LineClassifier? classifier = null)
     {
+        _classifier = classifier ?? LineClassifier.Default;
         // A spool's lines say themselves which stream they came from (Spool.StreamTag).
         _splitter = new LineSplitter(maxLineBytes, offset, readsStreamTags: file?.Spooled == true);
         _redactor = file?.Spooled == true ? LineRedactor.None : redactor;
@@ -54,13 +60,14 @@ public sealed class LineFramer
     public LineRedactor Redactor => _redactor;
 
     /// <summary>
-    /// Cuts <paramref name="bytes"/> (which follow the previous ones) into lines and adds each complete one, masked,
-    /// to <paramref name="output"/>; returns how many.
+    /// Cuts <paramref name="bytes"/> (which follow the previous ones) into lines and adds each complete one, masked and
+    /// classified, to <paramref name="output"/>; returns how many. <paramref name="level"/>, when known, is the level the
+    /// lines were given (a pushed line's), whatever their text says.
     /// </summary>
-    public int Push(ReadOnlySpan<byte> bytes, long timestampMs, long readTimestamp, List<SourceRecord> output)
+    public int Push(ReadOnlySpan<byte> bytes, long timestampMs, long readTimestamp, List<SourceRecord> output, LineLevel level = LineLevel.Unknown)
     {
         _splitter.Push(bytes, _split);
-        return Take(timestampMs, readTimestamp, output);
+        return Take(timestampMs, readTimestamp, output, level);
     }
 
     /// <summary>Gives out a held partial line as a whole line: its stream can no longer grow.</summary>
@@ -88,7 +95,7 @@ public sealed class LineFramer
         if (File is { } file) File = file with { Path = newPath };
     }
 
-    private int Take(long timestampMs, long readTimestamp, List<SourceRecord> output)
+    private int Take(long timestampMs, long readTimestamp, List<SourceRecord> output, LineLevel given = LineLevel.Unknown)
     {
         var count = _split.Count;
         if (count == 0) return 0;
@@ -97,10 +104,13 @@ public sealed class LineFramer
         {
             var before = state;
             var utf8 = _redactor.Redact(line.Utf8, ref state);
-            output.Add(new LogLine(utf8, File, line.Start, line.End, timestampMs)
+            var framed = new LogLine(utf8, File, line.Start, line.End, timestampMs)
             {
                 RedactionBefore = before, ReadTimestamp = readTimestamp, Stream = line.Stderr ? LineStream.Stderr : _stream,
-            });
+            };
+            // A spool's level tag is a level given when the line was first framed.
+            _classifier.Apply(framed, line.Level != LineLevel.Unknown ? line.Level : given);
+            output.Add(framed);
         }
         Redaction = state;
         _split.Clear();

@@ -26,19 +26,10 @@ public static class LineLevels
         _ => null,
     };
 
-    /// <summary>A level name as people write it (<c>WARNING</c>, <c>err</c>, <c>critical</c>…).</summary>
+    /// <summary>A level name as people write it (<c>WARNING</c>, <c>err</c>, <c>critical</c>, <c>Information</c>…).</summary>
     public static bool TryParse(string? text, out LineLevel level)
     {
-        level = text?.Trim().ToLowerInvariant() switch
-        {
-            "trace" or "trc" or "verbose" or "vrb" => LineLevel.Trace,
-            "debug" or "dbg" => LineLevel.Debug,
-            "info" or "inf" or "information" or "notice" => LineLevel.Info,
-            "warn" or "wrn" or "warning" => LineLevel.Warn,
-            "error" or "err" or "eror" => LineLevel.Error,
-            "fatal" or "ftl" or "critical" or "crit" or "panic" or "emerg" or "alert" => LineLevel.Fatal,
-            _ => LineLevel.Unknown,
-        };
+        level = Structure.LevelDetector.FromName((text ?? "").AsSpan().Trim());
         return level != LineLevel.Unknown;
     }
 }

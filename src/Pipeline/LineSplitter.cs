@@ -5,9 +5,9 @@ namespace TailHub.Pipeline;
 
 /// <summary>
 /// A complete line: its text as valid UTF-8 (no terminator) and the byte range it covered in the file;
-/// <see cref="Stderr"/> when it was read from a spool and carried the <see cref="Spool.StreamTag"/> of standard error.
+/// <see cref="Stderr"/> and <see cref="Level"/> when it was read from a spool and carried those <see cref="Spool.StreamTag"/>s.
 /// </summary>
-public readonly record struct SplitLine(byte[] Utf8, long Start, long End, bool Stderr = false);
+public readonly record struct SplitLine(byte[] Utf8, long Start, long End, bool Stderr = false, LineLevel Level = LineLevel.Unknown);
 
 /// <summary>
 /// Cuts a byte stream into lines. Bytes stay bytes until a line is complete, so a UTF-8 sequence split across two
@@ -25,7 +25,7 @@ public sealed class LineSplitter
     private long _lineStart;    // file offset where the pending line began
     private long _position;     // file offset just after the last byte pushed
 
-    /// <param name="readsStreamTags">The bytes are a spool's: a line starting with <see cref="Spool.StreamTag.Stderr"/> is a standard error line, the tag is not part of its text.</param>
+    /// <param name="readsStreamTags">The bytes are a spool's: a line starting with <see cref="Spool.StreamTag.Stderr"/> is a standard error line, one starting with a level tag has that level given; tags are not part of its text.</param>
     public LineSplitter(int maxLineBytes, long startOffset = 0, bool readsStreamTags = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 16);
@@ -109,6 +109,8 @@ public sealed class LineSplitter
     {
         var stderr = _readsStreamTags && !line.IsEmpty && line[0] == Spool.StreamTag.Stderr;
         if (stderr) line = line[1..];
+        var level = _readsStreamTags && !line.IsEmpty ? Spool.StreamTag.LevelOf(line[0]) : LineLevel.Unknown;
+        if (level != LineLevel.Unknown) line = line[1..];
         if (line.Length > _maxLineBytes)
         {
             skipped += line.Length - _maxLineBytes;
@@ -116,7 +118,7 @@ public sealed class LineSplitter
         }
         if (skipped == 0 && terminated && !line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
         var end = _position;
-        output.Add(new SplitLine(Encode(line, skipped), _lineStart, end, stderr));
+        output.Add(new SplitLine(Encode(line, skipped), _lineStart, end, stderr, level));
         _lineStart = end;
         _pendingLength = 0;
         _skipped = 0;

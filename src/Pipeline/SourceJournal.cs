@@ -20,11 +20,13 @@ public sealed record JournalEntry(long FirstSeq, long TimestampMs, FileRef? File
 /// file (logrotate's <c>compress</c>) read decompressed, or in a copytruncate copy for the lines from before the
 /// truncation. A deleted file is gone. A spool is TailHub's own file and stays where it was written.
 /// Read-back lines go through a <see cref="LineFramer"/>, as the live lines did, from the masking state recorded with
-/// the segment's first line, so they are the same lines, masked the same way, with the same sequence numbers.
+/// the segment's first line, so they are the same lines, masked and classified the same way, with the same sequence
+/// numbers.
 /// The journal also remembers how far each file was numbered, which is where a source resumes after a restart; with
 /// <c>persist</c> every new segment is also written out as it is made (<see cref="State.JournalLog"/>).
 /// </remarks>
-public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor? redactor = null, Action<JournalEntry>? persist = null, FileLocator? locator = null) : ISourceHistory
+public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor? redactor = null, Action<JournalEntry>? persist = null, FileLocator? locator = null,
+    Structure.LineClassifier? classifier = null) : ISourceHistory
 {
     private readonly FileLocator _locator = locator ?? new FileLocator();
     // Reading a line back means reading its segment from the segment's start: this bounds that read.
@@ -221,7 +223,7 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
         {
             // Every line from the segment's start is framed and masked, in order, so the state matches the live path's.
             // A spool holds lines already cut and marked: its cap leaves room for the marker, so they are not cut again.
-            var framer = new LineFramer(file.Spooled ? maxLineBytes + 256 : maxLineBytes, _redactor, file, start, redaction);
+            var framer = new LineFramer(file.Spooled ? maxLineBytes + 256 : maxLineBytes, _redactor, file, start, redaction, classifier: classifier);
             var lines = new List<SourceRecord>();
             var buffer = new byte[64 * 1024];
             var seq = firstSeq;

@@ -66,8 +66,20 @@ public sealed class LogLine(byte[] utf8, FileRef? file, long start, long end, lo
     /// <summary>When it was read, on the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>), for delivery latency; 0 for lines read back from disk.</summary>
     public long ReadTimestamp { get; init; }
 
-    /// <summary>The severity the line states, where known (a pushed line's <c>level</c>).</summary>
-    public LineLevel Level { get; init; }
+    /// <summary>
+    /// The severity the line states, where known: given with it (a pushed line's <c>level</c>, see <see cref="LevelGiven"/>)
+    /// or detected from its text (<see cref="Structure.LineClassifier"/>).
+    /// </summary>
+    public LineLevel Level { get; internal set; }
+
+    /// <summary>The level came with the line rather than from its text: a spool keeps it, so the line reads back the same.</summary>
+    public bool LevelGiven { get; internal set; }
+
+    /// <summary>What the line is made of: a JSON object, logfmt, or plain text.</summary>
+    public Structure.LineShape Shape { get; internal set; }
+
+    /// <summary>The time the line itself states (Unix ms), where it carries a date; 0 when it does not. <see cref="SourceRecord.TimestampMs"/> is when TailHub read it.</summary>
+    public long At { get; internal set; }
 
     /// <summary>Which output of a process it was written to: standard error is shown apart (a file's lines are <see cref="LineStream.Stdout"/>).</summary>
     public LineStream Stream { get; init; }

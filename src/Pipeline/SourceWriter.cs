@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using TailHub.Pipeline.Redaction;
 using TailHub.Pipeline.Spool;
+using TailHub.Pipeline.Structure;
 using TailHub.Sources;
 
 namespace TailHub.Pipeline;
@@ -31,9 +32,11 @@ public sealed class SourceWriter
 
     /// <param name="lastSeq">The last sequence number already given out (a restored state's).</param>
     /// <param name="numbered">How far each file was numbered before (a restored state's), so a source resumes there.</param>
+    /// <param name="classifier">How lines are classified (<see cref="LineClassifier.Default"/> unless configured).</param>
     public SourceWriter(string source, ChannelWriter<SourceRecord[]> hub, long lastSeq, int maxLineBytes, LineRedactor redactor, TimeProvider time, Func<bool> watched,
-        IEnumerable<FilePosition>? numbered = null)
+        IEnumerable<FilePosition>? numbered = null, LineClassifier? classifier = null)
     {
+        Classifier = classifier ?? LineClassifier.Default;
         Source = source;
         _hub = hub;
         _lastSeq = lastSeq;
@@ -69,10 +72,13 @@ public sealed class SourceWriter
 
     public LineRedactor Redactor => _redactor;
 
+    /// <summary>Classifies the lines of this source's framers (and those a source frames itself, such as a file's).</summary>
+    public LineClassifier Classifier { get; }
+
     /// <summary>A framer for one byte stream of this source, with the source's line cap and masking.</summary>
     /// <param name="stream">For a process's output: which of its streams the bytes are.</param>
     public LineFramer Framer(FileRef? file, long offset = 0, RedactionState redaction = default, LineStream stream = LineStream.Stdout) =>
-        new(_maxLineBytes, _redactor, file, offset, redaction, stream);
+        new(_maxLineBytes, _redactor, file, offset, redaction, stream, Classifier);
 
     /// <summary>Frames <paramref name="bytes"/> with <paramref name="framer"/>; complete lines are added. Returns how many.</summary>
     public int Lines(LineFramer framer, ReadOnlySpan<byte> bytes)
@@ -140,7 +146,7 @@ public sealed class SourceWriter
     {
         var from = NumberedTo(spool.File) ?? 0;
         if (from >= spool.Length) return;
-        var framer = new LineFramer(_maxLineBytes + 256, _redactor, spool.File, from);
+        var framer = new LineFramer(_maxLineBytes + 256, _redactor, spool.File, from, classifier: Classifier);
         using var handle = File.OpenHandle(spool.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         var buffer = new byte[64 * 1024];
         var offset = from;

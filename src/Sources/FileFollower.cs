@@ -1,6 +1,7 @@
 using TailHub.Pipeline;
 using Microsoft.Win32.SafeHandles;
 using TailHub.Pipeline.Redaction;
+using TailHub.Pipeline.Structure;
 
 namespace TailHub.Sources;
 
@@ -69,11 +70,11 @@ public sealed class FileFollower : IDisposable
     /// past the file's end (truncated since) is ignored: <paramref name="truncatedSince"/> says so. Returns null when
     /// the file does not exist; throws what opening it threw otherwise.
     /// </summary>
-    public static FileFollower? Open(string path, FileOpener open, int maxLineBytes, LineRedactor redactor, int? tailLines, DateTimeOffset now,
-        Func<FileIdentity, long?>? resumeAt = null) => Open(path, open, maxLineBytes, redactor, tailLines, now, resumeAt, out _);
+    public static FileFollower? Open(string path, FileOpener open, int maxLineBytes, LineRedactor redactor, LineClassifier classifier, int? tailLines, DateTimeOffset now,
+        Func<FileIdentity, long?>? resumeAt = null) => Open(path, open, maxLineBytes, redactor, classifier, tailLines, now, resumeAt, out _);
 
-    /// <inheritdoc cref="Open(string, FileOpener, int, LineRedactor, int?, DateTimeOffset, Func{FileIdentity, long?}?)"/>
-    public static FileFollower? Open(string path, FileOpener open, int maxLineBytes, LineRedactor redactor, int? tailLines, DateTimeOffset now,
+    /// <inheritdoc cref="Open(string, FileOpener, int, LineRedactor, LineClassifier, int?, DateTimeOffset, Func{FileIdentity, long?}?)"/>
+    public static FileFollower? Open(string path, FileOpener open, int maxLineBytes, LineRedactor redactor, LineClassifier classifier, int? tailLines, DateTimeOffset now,
         Func<FileIdentity, long?>? resumeAt, out bool truncatedSince)
     {
         truncatedSince = false;
@@ -103,7 +104,7 @@ public sealed class FileFollower : IDisposable
             {
                 backfill = StartOfLastLines(handle, stat.Value.Size, n);
             }
-            var framer = new LineFramer(maxLineBytes, redactor, new FileRef(path, stat.Value.Identity), start, PrivateKeyLookBehind.StateBefore(handle, start));
+            var framer = new LineFramer(maxLineBytes, redactor, new FileRef(path, stat.Value.Identity), start, PrivateKeyLookBehind.StateBefore(handle, start), classifier: classifier);
             var follower = new FileFollower(handle, framer) { LastGrowth = now, BackfillUntil = backfill };
             follower.RefreshHead();
             return follower;

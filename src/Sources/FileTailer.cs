@@ -301,7 +301,7 @@ public sealed class FileTailer
             // At start-up a file read before continues where it was numbered to (lines written meanwhile are read now);
             // one created while TailHub was stopped is read from its start; any other existing file is history up to
             // its last InitialLines lines, which are read as lines.
-            follower = FileFollower.Open(watched.Path, _open, _options.MaxLineBytes, _writer.Redactor, atStartup ? TailLinesAtStartup(watched.Path) : null, now,
+            follower = FileFollower.Open(watched.Path, _open, _options.MaxLineBytes, _writer.Redactor, _writer.Classifier, atStartup ? TailLinesAtStartup(watched.Path) : null, now,
                 atStartup ? _writer.NumberedTo : null, out truncatedSince);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -367,7 +367,7 @@ public sealed class FileTailer
             FileFollower? follower;
             try
             {
-                follower = FileFollower.Open(path, _open, _options.MaxLineBytes, _writer.Redactor, tailLines: null, now, id => id == identity ? position.Offset : null);
+                follower = FileFollower.Open(path, _open, _options.MaxLineBytes, _writer.Redactor, _writer.Classifier, tailLines: null, now, id => id == identity ? position.Offset : null);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -650,7 +650,7 @@ public sealed class FileTailer
             FileFollower? follower;
             try
             {
-                follower = FileFollower.Open(path, _open, _options.MaxLineBytes, _writer.Redactor, tailLines: null, _time.GetUtcNow());
+                follower = FileFollower.Open(path, _open, _options.MaxLineBytes, _writer.Redactor, _writer.Classifier, tailLines: null, _time.GetUtcNow());
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using TailHub.Pipeline;
+using TailHub.Pipeline.Structure;
 using TailHub.Sources;
 
 namespace TailHub.Streaming;
@@ -12,8 +13,10 @@ namespace TailHub.Streaming;
 /// The wire format of <c>/api/stream</c>. Every event is <c>id</c>, <c>event</c> and one <c>data</c> line of JSON
 /// (JSON never holds a raw newline, so a line of log text can never break the framing):
 /// <list type="bullet">
-/// <item><c>event: {source}</c> — <c>{"source","lines":[{"seq","ts","text","level"?,"stream"?}]}</c> (<c>level</c> only where
-/// known, <c>"stream":"stderr"</c> only for a process's standard error lines)</item>
+/// <item><c>event: {source}</c> — <c>{"source","lines":[{"seq","ts","text","level"?,"kind"?,"at"?,"stream"?}]}</c> (<c>level</c>
+/// only where known, <c>kind</c> (<c>json</c>, <c>logfmt</c>) only for structured lines, <c>at</c> only where the line
+/// states its own time (Unix ms; <c>ts</c> is when TailHub read it), <c>"stream":"stderr"</c> only for a process's
+/// standard error lines)</item>
 /// <item><c>event: rotated | truncated | status</c> — <c>{"source","seq","ts","kind","state","path","message","run"?}</c>
 /// (<c>run</c>, for kind <c>run</c>: <c>{"number","state","exitCode"?,"signal"?}</c>)</item>
 /// <item><c>event: gap</c> — <c>{"source","from","to","count","reason"}</c>: records this viewer will never get.</item>
@@ -72,6 +75,8 @@ public static class SseFormat
             json.WriteNumber("ts"u8, line.TimestampMs);
             json.WriteString("text"u8, line.Utf8);
             if (line.Level.Name() is { } level) json.WriteString("level"u8, level);
+            if (line.Shape.Name() is { } kind) json.WriteString("kind"u8, kind);
+            if (line.At != 0) json.WriteNumber("at"u8, line.At);
             if (line.Stream == LineStream.Stderr) json.WriteString("stream"u8, "stderr"u8);
             json.WriteEndObject();
         }

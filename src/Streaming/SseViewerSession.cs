@@ -17,8 +17,8 @@ namespace TailHub.Streaming;
 /// flush done): no thread hop per viewer per frame, which is most of the cost of fanning out to thousands. A viewer
 /// that is busy or behind gets the frame through its bounded queue instead, drained by this session's loop. One gate
 /// keeps the two from ever writing at once, and the order of frames is kept because the direct path is only taken
-/// while the queue is empty. A viewer with a <c>grep</c> never takes the direct path: its filter runs here, in its
-/// own loop, within its <see cref="GrepBudget"/>, and stops when the client leaves.
+/// while the queue is empty. A viewer with a <c>grep</c> or a <c>level</c> never takes the direct path: its filter runs
+/// here, in its own loop (a <c>grep</c> within its <see cref="GrepBudget"/>), and stops when the client leaves.
 /// </remarks>
 public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOptions options, TimeProvider time, ILogger logger, TailHubMetrics? metrics = null)
 {
@@ -184,9 +184,9 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOp
     /// <summary>Writes the frame, through the viewer's filter if it has one, unless it adds nothing; true when written.</summary>
     private async ValueTask<bool> WriteAsync(SseFrame frame, CancellationToken cancellationToken)
     {
-        if (viewer.Grep is not { } grep || frame.Lines is not { } lines) return Write(frame);
+        if (!viewer.Filters || frame.Lines is not { } lines) return Write(frame);
         if (!Advance(frame)) return false;
-        await WriteFilteredAsync(grep, frame.Source!.Name, lines, cancellationToken);
+        await WriteFilteredAsync(viewer.Grep, viewer.MinLevel, frame.Source!.Name, lines, cancellationToken);
         return true;
     }
 
@@ -224,15 +224,23 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOp
     }
 
     /// <summary>
-    /// The lines that match, within the viewer's <see cref="GrepBudget"/>: over it, the loop waits (its queue, not
-    /// anyone else's, fills meanwhile). Ends at once when the viewer leaves, even in the middle of a long backlog.
+    /// The lines at <paramref name="minLevel"/> or above (a comparison per line) that match <paramref name="grep"/>,
+    /// within the viewer's <see cref="GrepBudget"/>: over it, the loop waits (its queue, not anyone else's, fills
+    /// meanwhile). Ends at once when the viewer leaves, even in the middle of a long backlog.
     /// </summary>
-    private async ValueTask WriteFilteredAsync(Regex grep, string source, LogLine[] lines, CancellationToken cancellationToken)
+    private async ValueTask WriteFilteredAsync(Regex? grep, LineLevel minLevel, string source, LogLine[] lines, CancellationToken cancellationToken)
     {
-        var budget = _grepBudget!;
         var matching = new List<LogLine>();
         foreach (var line in lines)
         {
+            // A line whose level is unknown is below every level asked for.
+            if (line.Level < minLevel) continue;
+            if (grep is null)
+            {
+                matching.Add(line);
+                continue;
+            }
+            var budget = _grepBudget!;
             if (budget.WaitNeeded() is var wait && wait > TimeSpan.Zero) await Task.Delay(wait, time, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             var started = time.GetTimestamp();

@@ -1,10 +1,11 @@
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
+using TailHub.Pipeline;
 
 namespace TailHub.Streaming;
 
 /// <summary>
-/// One connected viewer: the sources it watches, its position in each, an optional server-side filter, and a
+/// One connected viewer: the sources it watches, its position in each, optional server-side filters, and a
 /// bounded queue of frames. Publishing to it never waits: when the queue is full its oldest frames are dropped
 /// and remembered as a gap, so a slow viewer costs nobody else time and the server no unbounded memory.
 /// </summary>
@@ -17,8 +18,9 @@ public sealed class Viewer
     private long _droppedLines;
     private SseViewerSession? _output;
 
-    public Viewer(IReadOnlyList<SseBroadcaster> sources, Regex? grep, int queueFrames, long nowTicks)
+    public Viewer(IReadOnlyList<SseBroadcaster> sources, Regex? grep, int queueFrames, long nowTicks, LineLevel minLevel = LineLevel.Unknown)
     {
+        MinLevel = minLevel;
         Broadcasters = sources;
         SourceNames = sources.Select(s => s.Name).ToArray();
         Epochs = sources.Select(s => s.Epoch).ToArray();
@@ -46,6 +48,12 @@ public sealed class Viewer
     public long[] Positions { get; }
 
     public Regex? Grep { get; }
+
+    /// <summary>Only lines at this level or above are sent (<c>level=</c>); <see cref="LineLevel.Unknown"/>: all.</summary>
+    public LineLevel MinLevel { get; }
+
+    /// <summary>The viewer filters lines (<see cref="Grep"/>, <see cref="MinLevel"/>): in its own session loop, never where frames are offered.</summary>
+    public bool Filters => Grep is not null || MinLevel != LineLevel.Unknown;
     public ChannelReader<SseFrame> Frames => _queue.Reader;
 
     /// <summary>Lines this viewer lost by being too slow.</summary>
@@ -64,13 +72,13 @@ public sealed class Viewer
     }
 
     /// <summary>
-    /// Hands a frame over without ever waiting: written at once if the viewer is idle, else queued. A viewer with a
-    /// <see cref="Grep"/> always queues: its filter runs in its own session loop, never on the thread that feeds
+    /// Hands a frame over without ever waiting: written at once if the viewer is idle, else queued. A viewer that
+    /// <see cref="Filters"/> always queues: its filter runs in its own session loop, never on the thread that feeds
     /// every viewer of the source.
     /// </summary>
     public void Offer(SseFrame frame)
     {
-        if (Grep is null && Volatile.Read(ref _output) is { } output && output.TryWriteNow(frame)) return;
+        if (!Filters && Volatile.Read(ref _output) is { } output && output.TryWriteNow(frame)) return;
         _queue.Writer.TryWrite(frame);
     }
 

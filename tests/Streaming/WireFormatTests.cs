@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using TailHub.Configuration;
 using TailHub.Pipeline;
+using TailHub.Pipeline.Structure;
 using TailHub.Sources;
 using TailHub.Streaming;
 using TailHub.Tests.Support;
@@ -50,12 +51,18 @@ public sealed class WireFormatTests
             {
                 Seq = 25, Run = new RunInfo(5, RunState.Cancelled, null, null, Signal: "SIGTERM"),
             },
+            // Classified lines: the level, the shape of a structured line, and the time it states itself.
+            new LogLine("""{"@t":"2026-11-30T09:00:00Z","@l":"Error","@mt":"payment {Id} declined","Id":7}"""u8.ToArray(), file, 121, 200, ts + 16)
+            {
+                Seq = 26, Level = LineLevel.Error, Shape = LineShape.Json, At = 1_795_942_800_000,
+            },
+            new LogLine("level=debug msg=tick"u8.ToArray(), file, 200, 221, ts + 17) { Seq = 27, Level = LineLevel.Debug, Shape = LineShape.Logfmt },
         };
         var output = new ArrayBufferWriter<byte>();
         SseFormat.WriteRetry(output, 1000);
         foreach (var frame in broadcaster.Encode(records)) output.Write(frame.Bytes);
         // A viewer of several sources writes its own id, naming every source's epoch and position.
-        SseFormat.WriteIdOnly(output, ["app", "db"], ["5eed0001", "5eed0002"], [25, 7]);
+        SseFormat.WriteIdOnly(output, ["app", "db"], ["5eed0001", "5eed0002"], [27, 7]);
         output.Write(SseFrame.Heartbeat.Bytes);
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }

@@ -13,11 +13,16 @@ import { clampMax, readState, saveState } from './state.js';
 import { downloadLines } from './download.js';
 import { describeNotice } from './markers.js';
 import { RunPanel } from './runs.js';
+import { LevelChips } from './levelchips.js';
+import { FieldPicker } from './fields.js';
+import { DetailsPanel } from './details.js';
 
 const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
 const SOURCES_REFRESH_MS = 5000;
 const GREP_DEBOUNCE_MS = 400;
+// Lines shown before the line a link points at.
+const LINE_CONTEXT = 50;
 
 const state = readState(location.search);
 const store = new LineStore(state.maxLines);
@@ -34,12 +39,18 @@ let received = 0;
 let receivedAtPause = 0;
 let frameRequested = false;
 let streamError = '';
+// The line a link points at ({ source, seq }) until it has been shown.
+let target = null;
+
+const details = new DetailsPanel($('details'));
 
 const rowContext = {
   colourOf: (name) => colours.get(name) ?? 0,
   showSource: false,
   timestamps: state.timestamps,
   highlight: null,
+  fields: state.fields,
+  open: (entry) => details.toggle(entry),
 };
 
 const view = new LogView($('log'), {
@@ -52,6 +63,8 @@ const picker = new SourcePicker($('sources'), {
   colourOf: rowContext.colourOf,
   onChange(names) {
     state.sources = names;
+    state.line = null;
+    target = null;
     saveState(state);
     startStream();
     runs.setSources(sources, selectedNames());
@@ -63,9 +76,34 @@ const runs = new RunPanel($('runs'), {
   maxLines: () => store.maxLines,
 });
 
+// Structured lines (levelchips.js, fields.js, details.js): level chips filter the view (and, with Server on, the stream),
+// chosen fields become columns, a JSON or logfmt line opens as a tree.
+const levels = new LevelChips($('levels'), {
+  selected: state.levels,
+  onChange(chosen) {
+    state.levels = chosen;
+    saveState(state);
+    showFilter();
+    stream.setLevel(serverLevel());
+  },
+});
+
+new FieldPicker($('fields'), {
+  chosen: state.fields,
+  entries: () => store.entries,
+  onChange(chosen) {
+    state.fields = rowContext.fields = chosen;
+    saveState(state);
+    view.setPrefixChars(prefixChars());
+    view.rebuildRows();
+  },
+});
+
 const stream = new LogStream({
   lines(source, lines) {
-    for (const l of lines) pending.push({ source, seq: l.seq, ts: l.ts, text: l.text, marker: '', stream: l.stream });
+    for (const l of lines) {
+      pending.push({ source, seq: l.seq, ts: l.ts, text: l.text, marker: '', stream: l.stream, level: l.level ?? '', kind: l.kind, at: l.at });
+    }
     received += lines.length;
     boundPending();
     schedule();
@@ -117,8 +155,19 @@ function ingest() {
 
 function appendPassing(entries) {
   const firstId = store.firstId();
-  view.append(entries.filter((e) => e.id >= firstId && passes(e)));
+  const passing = entries.filter((e) => e.id >= firstId && passes(e));
+  view.append(passing);
+  if (target) reveal(passing);
   schedule();
+}
+
+// The line a link points at, once it is in the view: scrolled to and marked, and the view stops following.
+function reveal(entries) {
+  const entry = entries.find((e) => !e.marker && e.source === target.source && e.seq === target.seq);
+  if (!entry) return;
+  target = null;
+  entry.target = true;
+  view.reveal(entry);
 }
 
 /** Has the current regex filter evaluated for these entries; false if the filter changed or was stopped meanwhile. */
@@ -136,7 +185,7 @@ async function evaluate(entries) {
 }
 
 function passes(entry) {
-  if (!runs.includes(entry)) return false;
+  if (!runs.includes(entry) || !levels.passes(entry)) return false;
   if (entry.marker !== '' || filter.error !== null) return true;
   if (filter.mode === 'regex') return entry.mg === filterGen && entry.m !== false;
   return filter.test(plainOf(entry));
@@ -166,13 +215,25 @@ async function loadSources() {
       state.sources = state.sources.filter((n) => known.has(n));
       picker.setSelection(state.sources);
       saveState(state);
-      startStream();
+      startStream(lineCursor(list));
     }
     setTimeout(loadSources, SOURCES_REFRESH_MS);
   } catch (e) {
     if (sources.length === 0) showConnection('offline', `cannot list sources (${e.message}); retrying`);
     setTimeout(loadSources, sources.length === 0 ? 2000 : SOURCES_REFRESH_MS);
   }
+}
+
+/**
+ * With ?line=N and one source, a cursor that starts the stream LINE_CONTEXT lines before line N (read back from the
+ * source's history if need be), and N becomes the line to show; null otherwise.
+ */
+function lineCursor(list) {
+  if (state.line === null || state.sources.length !== 1) return null;
+  const source = list.find((s) => s.name === state.sources[0]);
+  if (!source?.epoch) return null;
+  target = { source: source.name, seq: state.line };
+  return `${source.name}@${source.epoch}=${Math.max(0, state.line - LINE_CONTEXT - 1)}`;
 }
 
 function selectedNames() {
@@ -194,16 +255,18 @@ function startStream(from = null) {
     names,
     all: state.sources.length === 0,
     grep: serverGrep(),
+    level: serverLevel(),
     backlog: state.backlog,
     from,
   });
 }
 
 function prefixChars(tagWidth = Math.min(16, Math.max(4, ...selectedNames().map((n) => n.length)))) {
-  return (rowContext.timestamps ? 13 : 0) + (rowContext.showSource ? tagWidth + 1 : 0);
+  return (rowContext.timestamps ? 13 : 0) + (rowContext.showSource ? tagWidth + 1 : 0) + rowContext.fields.length * 17;
 }
 
 const serverGrep = () => (state.serverGrep && !filter.error ? filter.serverPattern : '');
+const serverLevel = () => (state.serverGrep ? levels.lowest() : '');
 
 // ---- filter ----
 
@@ -353,6 +416,7 @@ function setServerGrep(on) {
   state.serverGrep = on;
   toggle('server-grep', on);
   applyFilter();
+  stream.setLevel(serverLevel());
 }
 
 function setMaxLines(value) {

@@ -2,7 +2,7 @@
 // string, textContent), and ANSI styling becomes classes or CSSOM properties, never markup or style attributes.
 
 import { parseAnsi, stripAnsi } from './ansi.js';
-import { detectLevel } from './levels.js';
+import { fieldsOf, structuredRuns } from './structure.js';
 
 const MARKER_ICON = { gap: '⚠', rotated: '↻', truncated: '✂', status: '●' };
 
@@ -12,7 +12,8 @@ export function plainOf(entry) {
 }
 
 /**
- * ctx: { colourOf(source) → palette slot, showSource, timestamps, highlight(plain, entry) → [start, end) ranges, or null }
+ * ctx: { colourOf(source) → palette slot, showSource, timestamps, highlight(plain, entry) → [start, end) ranges, or null,
+ *        fields: field names shown as columns, open(entry): opens a structured line's details }
  */
 export function buildRow(entry, ctx) {
   const row = document.createElement('div');
@@ -20,25 +21,47 @@ export function buildRow(entry, ctx) {
   if (entry.marker) {
     cls += ` marker marker-${entry.marker}`;
   } else {
-    entry.level ??= detectLevel(plainOf(entry));
+    // The level the server found (the same one level= and alert rules use).
     if (entry.level) cls += ` lv-${entry.level}`;
     if (entry.stream === 'stderr') cls += ' stderr';
+    if (entry.target) cls += ' target';
   }
   row.className = cls;
-  if (ctx.timestamps) row.append(cell('ts', formatTime(entry.ts)));
+  if (ctx.timestamps) {
+    const ts = cell('ts', formatTime(entry.ts));
+    if (entry.at) ts.title = `logged ${new Date(entry.at).toISOString()}`;
+    row.append(ts);
+  }
   if (ctx.showSource) {
     const src = cell('src', entry.source);
     src.title = entry.source;
     row.append(src);
   }
+  if (!entry.marker && ctx.fields?.length > 0) {
+    for (const name of ctx.fields) {
+      const value = entry.kind ? fieldsOf(entry).get(name) ?? '' : '';
+      const field = cell('fld', value);
+      if (value) field.title = `${name}: ${value}`;
+      row.append(field);
+    }
+  }
+  if (!entry.marker && entry.kind && ctx.open) {
+    // Its glyph is drawn by CSS, so the row's text stays the line's text (copying, finding, tests).
+    const toggle = cell('xp', '');
+    toggle.setAttribute('role', 'button');
+    toggle.setAttribute('aria-label', 'Open this line as a tree');
+    toggle.title = 'Open this line as a tree';
+    toggle.addEventListener('click', () => ctx.open(entry));
+    row.append(toggle);
+  }
   const msg = cell('msg', '');
   if (entry.marker) {
     msg.append(`${MARKER_ICON[entry.marker] ?? '●'} ${entry.text}`);
   } else {
-    const runs = (entry.runs ??= parseAnsi(entry.text));
+    const runs = entry.kind ? (entry.sruns ??= structuredRuns(entry) ?? parseAnsi(entry.text)) : (entry.runs ??= parseAnsi(entry.text));
     const ranges = ctx.highlight?.(plainOf(entry), entry) ?? [];
     if (ranges.length === 0) {
-      for (const run of runs) msg.append(run.style ? styled(run) : run.text);
+      for (const run of runs) msg.append(run.style || run.cls ? styled(run) : run.text);
     } else {
       appendHighlighted(msg, runs, ranges);
     }
@@ -58,8 +81,8 @@ function appendHighlighted(msg, runs, ranges) {
       while (r < ranges.length && ranges[r][1] <= at) r++;
       const inside = r < ranges.length && ranges[r][0] <= at;
       const next = r < ranges.length ? Math.min(inside ? ranges[r][1] : ranges[r][0], end) : end;
-      const piece = { text: run.text.slice(at - pos, next - pos), style: run.style };
-      const node = piece.style ? styled(piece) : document.createTextNode(piece.text);
+      const piece = { text: run.text.slice(at - pos, next - pos), style: run.style, cls: run.cls };
+      const node = piece.style || piece.cls ? styled(piece) : document.createTextNode(piece.text);
       if (inside) {
         const mark = document.createElement('mark');
         mark.append(node);
@@ -84,6 +107,11 @@ function styled(run) {
   const s = run.style;
   const span = document.createElement('span');
   span.textContent = run.text;
+  if (!s) {
+    // A structured line's run: one class (JSON key, string, number…; logfmt key).
+    span.className = run.cls;
+    return span;
+  }
   let fg = s.fg;
   let bg = s.bg;
   const classes = [];

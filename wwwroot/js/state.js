@@ -10,6 +10,7 @@ export function readState(search) {
   const sources = (q.get('sources') ?? '').split(',').map((s) => s.trim()).filter((s) => s && s.toLowerCase() !== 'all');
   const max = Number.parseInt(q.get('max') ?? '', 10);
   const backlog = Number.parseInt(q.get('backlog') ?? '', 10);
+  const line = Number.parseInt(q.get('line') ?? '', 10);
   return {
     sources: [...new Set(sources)],
     filter: q.get('q') ?? '',
@@ -19,8 +20,14 @@ export function readState(search) {
     wrap: q.get('wrap') === '1',
     maxLines: Number.isFinite(max) ? clampMax(max) : DEFAULT_MAX_LINES,
     backlog: Number.isFinite(backlog) && backlog >= 0 ? backlog : null,
+    levels: list(q.get('lv')),
+    fields: list(q.get('fields')),
+    // A link to one line (an alert's): its source's sequence number.
+    line: Number.isSafeInteger(line) && line > 0 ? line : null,
   };
 }
+
+const list = (text) => [...new Set((text ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
 
 export function clampMax(n) {
   return Math.max(MIN_MAX_LINES, Math.min(MAX_MAX_LINES, Math.round(n)));
@@ -37,6 +44,9 @@ export function toQuery(state) {
   if (state.wrap) q.set('wrap', '1');
   if (state.maxLines !== DEFAULT_MAX_LINES) q.set('max', String(state.maxLines));
   if (state.backlog !== null) q.set('backlog', String(state.backlog));
+  if (state.levels?.length) q.set('lv', state.levels.join(','));
+  if (state.fields?.length) q.set('fields', state.fields.join(','));
+  if (state.line) q.set('line', String(state.line));
   const text = q.toString();
   return text ? `?${text}` : '';
 }

@@ -31,8 +31,8 @@ export class LogStream {
   }
 
   /** Starts a new stream (new selection): forgets every position, so the server sends its backlog (or resumes from `from`). */
-  start({ names, all, grep, backlog, from }) {
-    this.query = { names, all, grep, backlog };
+  start({ names, all, grep, level, backlog, from }) {
+    this.query = { names, all, grep, level, backlog };
     this.lastId = from ?? '';
     this.lastSeq.clear();
     this.open();
@@ -42,6 +42,13 @@ export class LogStream {
   setGrep(grep) {
     if (!this.query || this.query.grep === grep) return;
     this.query.grep = grep;
+    this.reconnect();
+  }
+
+  /** Same stream with a different server-side level= (that level and above), resuming where it left off. */
+  setLevel(level) {
+    if (!this.query || this.query.level === level) return;
+    this.query.level = level;
     this.reconnect();
   }
 
@@ -67,11 +74,12 @@ export class LogStream {
   }
 
   url(token = '') {
-    const { names, all, grep, backlog } = this.query;
+    const { names, all, grep, level, backlog } = this.query;
     const q = new URLSearchParams();
     q.set('sources', all ? 'all' : names.join(','));
     if (backlog !== null && backlog !== undefined) q.set('backlog', String(backlog));
     if (grep) q.set('grep', grep);
+    if (level) q.set('level', level);
     if (this.lastId) q.set('lastEventId', this.lastId);
     if (token) q.set('token', token);
     return `api/stream?${q}`;

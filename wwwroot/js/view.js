@@ -36,6 +36,7 @@ export class LogView {
     this.total = -1;
     this.scrollAdjust = 0;
     this.expectedTop = -1;
+    this.revealing = null;
     this.measureFont();
 
     scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
@@ -129,6 +130,13 @@ export class LogView {
     this.changed();
   }
 
+  /** Scrolls so that entry shows in the upper third of the view, and stops following (a link to one line). */
+  reveal(entry) {
+    this.revealing = entry;
+    this.setFollowing(false);
+    this.changed();
+  }
+
   jumpToLatest() {
     this.setFollowing(true);
     this.schedule();
@@ -211,8 +219,13 @@ export class LogView {
     }
     const viewH = sc.clientHeight;
     let top = sc.scrollTop;
-    const wanted = this.following ? Math.max(0, total - viewH) : Math.max(0, top + this.scrollAdjust);
+    let wanted = this.following ? Math.max(0, total - viewH) : Math.max(0, top + this.scrollAdjust);
     this.scrollAdjust = 0;
+    if (this.revealing) {
+      const i = this.items.indexOf(this.revealing);
+      this.revealing = null;
+      if (i >= 0) wanted = Math.max(0, Math.min(total - viewH, this.topOf(i) - Math.floor(viewH / 3)));
+    }
     if (Math.abs(wanted - top) >= 1) {
       sc.scrollTop = wanted;
       top = sc.scrollTop;

@@ -43,8 +43,9 @@ public sealed class SpoolFile : IDisposable
 
     /// <summary>
     /// Appends the lines of <paramref name="framed"/> from index <paramref name="from"/> on, each as its text and a
-    /// <c>\n</c> (a standard error line after its <see cref="StreamTag"/>), and places each in the spool (where it will
-    /// be read back from). Notices are left as they are. The bytes are flushed before this returns, so a reader finds them.
+    /// <c>\n</c> (after its <see cref="StreamTag"/>s: standard error, a given level), and replaces each with the same line placed
+    /// in the spool (where it will be read back from). Notices are left as they are. The bytes are flushed before this
+    /// returns, so a reader finds them.
     /// </summary>
     public void Append(List<SourceRecord> framed, int from = 0)
     {
@@ -52,11 +53,20 @@ public sealed class SpoolFile : IDisposable
         for (var i = from; i < framed.Count; i++)
         {
             if (framed[i] is not LogLine line) continue;
-            var tagged = line.Stream == LineStream.Stderr;
-            if (tagged) _stream.WriteByte(StreamTag.Stderr);
+            var tags = 0;
+            if (line.Stream == LineStream.Stderr)
+            {
+                _stream.WriteByte(StreamTag.Stderr);
+                tags++;
+            }
+            if (line.LevelGiven)
+            {
+                _stream.WriteByte(StreamTag.Level(line.Level));
+                tags++;
+            }
             _stream.Write(line.Utf8);
             _stream.WriteByte((byte)'\n');
-            var end = position + (tagged ? 1 : 0) + line.Utf8.Length + 1;
+            var end = position + tags + line.Utf8.Length + 1;
             line.PlaceIn(File, position, end);
             position = end;
         }

@@ -141,15 +141,8 @@ public sealed class PushSource : ISource, IAcceptsPushedLines, IDisposable
         {
             var utf8 = Encoding.UTF8.GetBytes(line.Text + "\n");
             bytes += utf8.Length;
-            var from = framed.Count;
             var now = line.Timestamp?.ToUnixTimeMilliseconds() ?? _time.GetUtcNow().ToUnixTimeMilliseconds();
-            framer.Push(utf8, now, _time.GetTimestamp(), framed);
-            if (line.Level == LineLevel.Unknown) continue;
-            for (var i = from; i < framed.Count; i++)
-            {
-                var l = (LogLine)framed[i];
-                framed[i] = new LogLine(l.Utf8, l.File, l.Start, l.End, l.TimestampMs) { ReadTimestamp = l.ReadTimestamp, RedactionBefore = l.RedactionBefore, Level = line.Level };
-            }
+            framer.Push(utf8, now, _time.GetTimestamp(), framed, line.Level);
         }
         if (framed.Count == 0) return Result(0, 0, 0);
         for (var left = framed.Count; left > 0;) left -= await AllowanceAsync(writer, left, cancellationToken);

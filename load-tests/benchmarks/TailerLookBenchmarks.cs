@@ -40,7 +40,8 @@ public class TailerLookBenchmarks
         _stop = new CancellationTokenSource();
         _neighbour = Task.CompletedTask;
         var options = new TailHubOptions { InitialLines = 0, RotatedFileGrace = TimeSpan.FromMilliseconds(100) };
-        var tailer = new FileTailer("look", SourcePath.Parse(Path, _folder), options, _records.Writer, TimeProvider.System, NullLogger.Instance);
+        var writer = new SourceWriter("look", _records.Writer, 0, options.MaxLineBytes, TailHub.Pipeline.Redaction.LineRedactor.None, TimeProvider.System, () => false);
+        var tailer = new FileTailer("look", SourcePath.Parse(Path, _folder), options, writer, TimeProvider.System, NullLogger.Instance);
         _tailer = Task.Run(() => tailer.RunAsync(_stop.Token));
         if (NeighbourLinesPerSecond > 0) _neighbour = Task.Run(() => NeighbourAsync(_stop.Token));
         while (!tailer.Status.Files.Any()) Thread.Sleep(1);

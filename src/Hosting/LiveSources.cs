@@ -100,7 +100,10 @@ public sealed class LiveSources : BackgroundService
     private LiveSource Stages(ISource source, SourceHub hub, SourceStateStore? state, IEnumerable<FilePosition>? positions)
     {
         var broadcaster = new SseBroadcaster(hub, _options, _time);
-        var writer = new SourceWriter(source.Name, hub.Input, hub.LastSeq, _options.MaxLineBytes, _redactor, _time, () => broadcaster.ViewerCount > 0, positions);
+        var writer = new SourceWriter(source.Name, hub.Input, hub.LastSeq, _options.MaxLineBytes, _redactor, _time, () => broadcaster.ViewerCount > 0, positions)
+        {
+            RestoredFrom = state?.SavedAt,
+        };
         return new LiveSource(source, writer, hub, broadcaster, state);
     }
 

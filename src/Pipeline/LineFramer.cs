@@ -71,11 +71,15 @@ public sealed class LineFramer
         return true;
     }
 
-    /// <summary>Starts over at <paramref name="offset"/> with nothing held (truncation, a bulk count that skipped ahead).</summary>
-    public void Reset(long offset, RedactionState redaction = default)
+    /// <summary>
+    /// Starts over at <paramref name="offset"/> with nothing held (a truncation, a bulk count that skipped ahead);
+    /// with <paramref name="file"/>, the bytes are now another file's (a truncated file's new content).
+    /// </summary>
+    public void Reset(long offset, RedactionState redaction = default, FileRef? file = null)
     {
         _splitter.Reset(offset);
         Redaction = redaction;
+        if (file is not null) File = file;
     }
 
     /// <summary>The same stream under a new name (a rename inside a glob source).</summary>

@@ -127,13 +127,17 @@ public sealed class SourceHub
         return output;
     }
 
-    /// <summary>Lines counted in bulk during a catch-up, as lines, for viewers who need them (read from the history).</summary>
+    /// <summary>
+    /// Lines counted in bulk during a catch-up, as lines, for viewers who need them (read from the history). A file's
+    /// backfill (what it held before TailHub started reading it) is history, not news: it is left out.
+    /// </summary>
     public List<SourceRecord> WithRunsAsLines(List<SourceRecord> records)
     {
         if (!records.Exists(r => r is LineRun)) return records;
         var lines = new List<SourceRecord>(records.Count);
         foreach (var record in records)
         {
+            if (record is LineRun { Backfill: true }) continue;
             if (record is LineRun run) lines.AddRange(History(run.Seq - 1, run.LastSeq));
             else lines.Add(record);
         }

@@ -92,6 +92,12 @@ public sealed class LineRun(FileRef file, long start, long end, int count, long 
 
     public int Count { get; } = count;
 
+    /// <summary>
+    /// Lines that were in the file before TailHub started reading it: history, kept to be read back, but never sent to
+    /// viewers as new lines.
+    /// </summary>
+    public bool Backfill { get; init; }
+
     public override int SeqCount => Count;
 }
 

@@ -41,8 +41,12 @@ public sealed class SourceWriter
         _redactor = redactor;
         _time = time;
         _watched = watched;
-        foreach (var position in numbered ?? []) _numberedTo[position.File.Identity] = position.Offset;
+        Restored = numbered?.ToList() ?? [];
+        foreach (var position in Restored) _numberedTo[position.File.Identity] = position.Offset;
     }
+
+    /// <summary>How far each file was numbered before a restart (a restored state's), newest last.</summary>
+    public IReadOnlyList<FilePosition> Restored { get; }
 
     public string Source { get; }
 
@@ -117,7 +121,13 @@ public sealed class SourceWriter
     /// Where <paramref name="file"/> was numbered to: by this writer, or before a restart. Null when none of its lines
     /// has a sequence number.
     /// </summary>
-    public long? NumberedTo(FileRef file) => _numberedTo.TryGetValue(file.Identity, out var offset) ? offset : null;
+    public long? NumberedTo(FileRef file) => NumberedTo(file.Identity);
+
+    /// <inheritdoc cref="NumberedTo(FileRef)"/>
+    public long? NumberedTo(FileIdentity file) => _numberedTo.TryGetValue(file, out var offset) ? offset : null;
+
+    /// <summary>When the state this writer continues was saved (null for a source starting afresh).</summary>
+    public DateTimeOffset? RestoredFrom { get; init; }
 
     /// <summary>Forgets how far <paramref name="file"/> was numbered (its content was replaced).</summary>
     public void Forget(FileRef file) => _numberedTo.Remove(file.Identity);

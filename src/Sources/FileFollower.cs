@@ -18,24 +18,32 @@ public sealed class FileFollower : IDisposable
     private readonly byte[] _fingerprint = new byte[FingerprintBytes];
     private int _fingerprintLength;
 
-    private FileFollower(SafeFileHandle handle, FileRef file, LineSplitter splitter)
+    private FileFollower(SafeFileHandle handle, LineFramer framer)
     {
         _handle = handle;
-        File = file;
-        Splitter = splitter;
+        _framer = framer;
     }
 
-    public FileRef File { get; private set; }
-    public LineSplitter Splitter { get; }
+    // Turns the bytes read into masked lines (the one place that does, for every source and every read-back).
+    private readonly LineFramer _framer;
+
+    /// <summary>The file as its lines name it (its path may change with a rename).</summary>
+    public FileRef File => _framer.File!;
 
     /// <summary>Next byte to read.</summary>
-    public long Offset => Splitter.Position;
+    public long Offset => _framer.Position;
+
+    /// <summary>Where the first byte not yet part of a line given out is: the start of a held partial line.</summary>
+    public long CommittedOffset => _framer.CommittedOffset;
+
+    /// <summary>
+    /// Lines before this offset existed before TailHub started reading the file: they are counted in bulk as history
+    /// (<see cref="LineRun.Backfill"/>), not sent to viewers as new lines.
+    /// </summary>
+    public long BackfillUntil { get; private set; }
 
     /// <summary>When this file last gave new bytes (for the grace period of rotated files).</summary>
     public DateTimeOffset LastGrowth { get; set; }
-
-    /// <summary>Masking state carried from line to line (a private key block spans lines).</summary>
-    public RedactionState Redaction { get; set; }
 
     /// <summary>Set once the file's first bytes show a compressed format: nothing of it is read as text.</summary>
     public bool IsCompressed { get; private set; }
@@ -54,12 +62,21 @@ public sealed class FileFollower : IDisposable
     private (long Size, long ModifiedNs) _seen = (-1, 0);
 
     /// <summary>
-    /// Opens <paramref name="path"/> through <paramref name="open"/>. With <paramref name="tailLines"/> set, reading
-    /// starts at the beginning of the file's last <paramref name="tailLines"/> lines, like <c>tail -n</c>; otherwise at
-    /// byte 0. Returns null when the file does not exist; throws what opening it threw otherwise.
+    /// Opens <paramref name="path"/> through <paramref name="open"/>. Reading starts at byte 0, or, with
+    /// <paramref name="resumeAt"/> (where a previous run of TailHub got to), there. With <paramref name="tailLines"/>
+    /// set, the lines before the file's last <paramref name="tailLines"/> are history: counted from byte 0 as a
+    /// backfill (<see cref="BackfillUntil"/>), and the last ones read as lines, like <c>tail -n</c>. A resume offset
+    /// past the file's end (truncated since) is ignored: <paramref name="truncatedSince"/> says so. Returns null when
+    /// the file does not exist; throws what opening it threw otherwise.
     /// </summary>
-    public static FileFollower? Open(string path, FileOpener open, int maxLineBytes, int? tailLines, DateTimeOffset now)
+    public static FileFollower? Open(string path, FileOpener open, int maxLineBytes, LineRedactor redactor, int? tailLines, DateTimeOffset now,
+        Func<FileIdentity, long?>? resumeAt = null) => Open(path, open, maxLineBytes, redactor, tailLines, now, resumeAt, out _);
+
+    /// <inheritdoc cref="Open(string, FileOpener, int, LineRedactor, int?, DateTimeOffset, Func{FileIdentity, long?}?)"/>
+    public static FileFollower? Open(string path, FileOpener open, int maxLineBytes, LineRedactor redactor, int? tailLines, DateTimeOffset now,
+        Func<FileIdentity, long?>? resumeAt, out bool truncatedSince)
     {
+        truncatedSince = false;
         SafeFileHandle handle;
         try
         {
@@ -76,12 +93,18 @@ public sealed class FileFollower : IDisposable
                 handle.Dispose();
                 return null;
             }
-            var start = tailLines is { } n ? StartOfLastLines(handle, stat.Value.Size, n) : 0;
-            var follower = new FileFollower(handle, new FileRef(path, stat.Value.Identity), new LineSplitter(maxLineBytes, start))
+            long start = 0, backfill = 0;
+            if (resumeAt?.Invoke(stat.Value.Identity) is { } resumed)
             {
-                LastGrowth = now,
-                Redaction = PrivateKeyLookBehind.StateBefore(handle, start),
-            };
+                if (resumed <= stat.Value.Size) start = resumed;
+                else truncatedSince = true;
+            }
+            else if (tailLines is { } n)
+            {
+                backfill = StartOfLastLines(handle, stat.Value.Size, n);
+            }
+            var framer = new LineFramer(maxLineBytes, redactor, new FileRef(path, stat.Value.Identity), start, PrivateKeyLookBehind.StateBefore(handle, start));
+            var follower = new FileFollower(handle, framer) { LastGrowth = now, BackfillUntil = backfill };
             follower.RefreshHead();
             return follower;
         }
@@ -98,14 +121,14 @@ public sealed class FileFollower : IDisposable
     /// the file was truncated and refilled under this read: nothing is split, <paramref name="replaced"/> is set, and
     /// the caller restarts at 0. Returns 0 for a compressed file (see <see cref="IsCompressed"/>).
     /// </summary>
-    public int Read(byte[] buffer, List<SplitLine> lines, out bool replaced, long limit = long.MaxValue)
+    public int Read(byte[] buffer, List<SourceRecord> lines, long timestampMs, long readTimestamp, out bool replaced, long limit = long.MaxValue)
     {
         replaced = false;
         if (!IsText()) return 0;
         var start = Offset;
         var n = ReadChecked(Window(buffer, limit), out replaced);
         if (n == 0 || replaced) return n;
-        Splitter.Push(buffer.AsSpan(0, n), lines);
+        _framer.Push(buffer.AsSpan(0, n), timestampMs, readTimestamp, lines);
         Remember(buffer.AsSpan(0, n));
         if (start < FileHead.MaxBytes) RefreshHead();
         return n;
@@ -117,7 +140,7 @@ public sealed class FileFollower : IDisposable
     /// What needs line-by-line attention (masking state that could change, no newline in the whole read) is split as
     /// by <see cref="Read"/> instead, and a held partial line is finished alone; then null is returned.
     /// </summary>
-    public LineRun? ReadRun(byte[] buffer, List<SplitLine> lines, LineRedactor redactor, long timestampMs, out int bytesRead, out bool replaced, long limit = long.MaxValue)
+    public LineRun? ReadRun(byte[] buffer, List<SourceRecord> lines, long timestampMs, long readTimestamp, out int bytesRead, out bool replaced, long limit = long.MaxValue)
     {
         var start = Offset;
         replaced = false;
@@ -127,28 +150,28 @@ public sealed class FileFollower : IDisposable
         if (bytesRead == 0 || replaced) return null;
         if (start < FileHead.MaxBytes) RefreshHead();
         var read = buffer.AsSpan(0, bytesRead);
-        if (Splitter.HasPartialLine)
+        if (_framer.HasPartialLine)
         {
             // Finish the held line the ordinary way (masked before the next read): the next read starts at a line.
             var newline = read.IndexOf((byte)'\n');
             var part = newline < 0 ? read : read[..(newline + 1)];
-            Splitter.Push(part, lines);
+            _framer.Push(part, timestampMs, readTimestamp, lines);
             Remember(part);
             bytesRead = part.Length;
             return null;
         }
         var whole = read[..(read.LastIndexOf((byte)'\n') + 1)];
-        var count = whole.IsEmpty ? -1 : redactor.CountLinesThatKeepStartState(whole, Redaction);
+        var count = whole.IsEmpty ? -1 : _framer.Redactor.CountLinesThatKeepStartState(whole, _framer.Redaction);
         if (count < 0)
         {
-            Splitter.Push(read, lines);
+            _framer.Push(read, timestampMs, readTimestamp, lines);
             Remember(read);
             return null;
         }
-        Splitter.Reset(start + whole.Length);
+        _framer.Reset(start + whole.Length, _framer.Redaction);
         Remember(whole);
         bytesRead = whole.Length;
-        return new LineRun(File, start, start + whole.Length, count, timestampMs);
+        return new LineRun(File, start, start + whole.Length, count, timestampMs) { Backfill = start + whole.Length <= BackfillUntil };
     }
 
     /// <summary>The part of <paramref name="buffer"/> a read may fill without passing <paramref name="limit"/>.</summary>
@@ -241,10 +264,9 @@ public sealed class FileFollower : IDisposable
     /// </summary>
     public void Restart()
     {
-        Splitter.Reset(0);
+        _framer.Reset(0, default, new FileRef(File.Path, File.Identity));
         _fingerprintLength = 0;
-        Redaction = default;
-        File = new FileRef(File.Path, File.Identity);
+        BackfillUntil = 0;
         _headLength = 0;
         _seen = (-1, 0);
         _sniffed = false;
@@ -254,10 +276,13 @@ public sealed class FileFollower : IDisposable
     /// <summary>Continues reading at <paramref name="offset"/>, a line's start (a copy of a file read that far).</summary>
     public void StartAt(long offset)
     {
-        Splitter.Reset(offset);
+        _framer.Reset(offset, PrivateKeyLookBehind.StateBefore(_handle, offset));
         _fingerprintLength = 0;
-        Redaction = PrivateKeyLookBehind.StateBefore(_handle, offset);
+        BackfillUntil = 0;
     }
+
+    /// <summary>Gives out a held partial line as a whole line: the file can no longer grow.</summary>
+    public bool FlushPartial(List<SourceRecord> lines, long timestampMs, long readTimestamp) => _framer.FlushPartial(timestampMs, readTimestamp, lines);
 
     /// <summary>The file's size now, through the handle (the path may name another file by now).</summary>
     public long CurrentSize() => FileStat.OfHandle(_handle, File.Path)?.Size ?? RandomAccess.GetLength(_handle);
@@ -266,7 +291,7 @@ public sealed class FileFollower : IDisposable
     public bool IsLinked() => FileStat.OfHandle(_handle, File.Path)?.Links is not 0;
 
     /// <summary>Follows the same file under a new name (a rename inside a glob source).</summary>
-    public void Renamed(string newPath) => File = File with { Path = newPath };
+    public void Renamed(string newPath) => _framer.Renamed(newPath);
 
     public void Dispose() => _handle.Dispose();
 

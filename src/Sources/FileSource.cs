@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using TailHub.Configuration;
 using TailHub.Pipeline;
 
@@ -19,20 +18,7 @@ public sealed class FileSource(FileSourceOptions options, SourcePath path, FileL
 
     public async Task RunAsync(SourceWriter writer, CancellationToken cancellationToken)
     {
-        var chunks = Channel.CreateBounded<SourceRecord[]>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
-        _tailer = new FileTailer(Name, path, settings, chunks.Writer, time, logger, writer.Redactor, () => writer.IsWatched, locator, counters: Counters);
-        var tailing = Task.Run(() => _tailer.RunAsync(cancellationToken), cancellationToken);
-        try
-        {
-            await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken))
-            {
-                foreach (var record in chunk) writer.Add(record);
-                await writer.FlushAsync(cancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        await tailing;
+        _tailer = new FileTailer(Name, path, settings, writer, time, logger, locator, counters: Counters);
+        await _tailer.RunAsync(cancellationToken);
     }
 }

@@ -50,8 +50,7 @@ public sealed class FileTailer
     private readonly TailHubOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly LineRedactor _redactor;
-    private readonly Func<bool> _linesWatched;
+    private readonly SourceWriter _writer;
     private readonly FileLocator _locator;
     private readonly FileOpener _open;
     private readonly TailerOutput _output;
@@ -67,19 +66,18 @@ public sealed class FileTailer
     private readonly byte[] _buffer = new byte[ReadBufferBytes];
     private readonly byte[] _head = new byte[FileHead.MaxBytes];
     private readonly List<(TailedFile File, FileStat? Stat)> _toRead = [];
-    private readonly List<SplitLine> _split = [];
+    private readonly List<SourceRecord> _lines = [];
     private long _opened;
 
-    /// <param name="linesWatched">True while someone watches the source live. Then a catch-up is split here, as
-    /// usual: counted lines would only be read back by the broadcaster, on its one thread, instead of split here
-    /// alongside it.</param>
+    /// <param name="writer">Where lines and notices go; it also says whether anyone watches (then a catch-up is split
+    /// here, as usual: counted lines would only be read back by the broadcaster, on its one thread, instead of split
+    /// here alongside it), and how far each file was read before a restart.</param>
     /// <param name="locator">Where rotated files are looked for, to say where a file went (the source's <c>RotatedFiles</c>).</param>
     /// <param name="open">How files are opened (tests make one fail as an unreadable file does).</param>
-    public FileTailer(string name, SourcePath path, TailHubOptions options, ChannelWriter<SourceRecord[]> output, TimeProvider time, ILogger logger,
-        LineRedactor? redactor = null, Func<bool>? linesWatched = null, FileLocator? locator = null, FileOpener? open = null, SourceCounters? counters = null)
+    public FileTailer(string name, SourcePath path, TailHubOptions options, SourceWriter writer, TimeProvider time, ILogger logger,
+        FileLocator? locator = null, FileOpener? open = null, SourceCounters? counters = null)
     {
-        _linesWatched = linesWatched ?? (() => false);
-        _redactor = redactor ?? LineRedactor.None;
+        _writer = writer;
         _name = name;
         _path = path;
         _options = options;
@@ -87,7 +85,7 @@ public sealed class FileTailer
         _logger = logger;
         _locator = locator ?? new FileLocator();
         _open = open ?? FileOpeners.ReadShared;
-        _output = new TailerOutput(name, output, time, logger, _redactor, counters ?? new SourceCounters(time));
+        _output = new TailerOutput(name, writer, logger, counters ?? new SourceCounters(time));
     }
 
     public SourceStatus Status { get; private set; } = SourceStatus.Starting;
@@ -224,6 +222,8 @@ public sealed class FileTailer
             Open(watched, atStartup, now);
         }
 
+        if (atStartup) ResumeFilesRotatedWhileStopped(now);
+
         if (_path.SingleFile is { } single && _paths[single] is { Current: null, Skipped: null, Error: null, SaidWaiting: false } waiting)
         {
             waiting.SaidWaiting = true;
@@ -295,9 +295,14 @@ public sealed class FileTailer
         if (CompressedFile.HasCompressedName(watched.Path)) return;
         if (watched.Error is { } error && !error.DueForRetry(now)) return;
         FileFollower? follower;
+        bool truncatedSince;
         try
         {
-            follower = FileFollower.Open(watched.Path, _open, _options.MaxLineBytes, atStartup ? _options.InitialLines : null, now);
+            // At start-up a file read before continues where it was numbered to (lines written meanwhile are read now);
+            // one created while TailHub was stopped is read from its start; any other existing file is history up to
+            // its last InitialLines lines, which are read as lines.
+            follower = FileFollower.Open(watched.Path, _open, _options.MaxLineBytes, _writer.Redactor, atStartup ? TailLinesAtStartup(watched.Path) : null, now,
+                atStartup ? _writer.NumberedTo : null, out truncatedSince);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -317,6 +322,8 @@ public sealed class FileTailer
 
         var recovered = watched.Error is not null;
         watched.Error = null;
+        if (truncatedSince)
+            _output.Notice(NoticeKind.Truncated, watched.Path, $"{watched.Path} was truncated while TailHub was stopped; reading from its start", follower.File.Identity);
         if (_files.TryGetValue(follower.File.Identity, out var known))
         {
             // The path was renamed over between the look and the open: it names a file already followed.
@@ -343,6 +350,56 @@ public sealed class FileTailer
             return;
         }
         if (recovered) _output.Notice(NoticeKind.Following, watched.Path, $"can read {watched.Path} again", follower.File.Identity);
+    }
+
+    /// <summary>
+    /// Files read before a restart that no path of the source names any more (rotated while TailHub was stopped) but
+    /// that grew after they were last read: found by identity (in their directory or <c>RotatedFiles</c>), read from
+    /// where they were read to, before whatever their path names now, as a writer that reopened wrote them first.
+    /// </summary>
+    private void ResumeFilesRotatedWhileStopped(DateTimeOffset now)
+    {
+        foreach (var position in _writer.Restored)
+        {
+            var identity = position.File.Identity;
+            if (position.File.Spooled || _files.ContainsKey(identity)) continue;
+            if (_locator.Find(position.File) is not { } path || FileStat.OfPath(path) is not { } stat || stat.Identity != identity || stat.Size <= position.Offset) continue;
+            FileFollower? follower;
+            try
+            {
+                follower = FileFollower.Open(path, _open, _options.MaxLineBytes, _writer.Redactor, tailLines: null, now, id => id == identity ? position.Offset : null);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            if (follower is null || follower.File.Identity != identity || follower.IsCompressed)
+            {
+                follower?.Dispose();
+                continue;
+            }
+            var file = new TailedFile(follower, ++_opened) { SeenAt = now, Retiring = true, RetiredAt = now };
+            _files[identity] = file;
+            _reading.Add(file);
+            if (_paths.TryGetValue(position.File.Path, out var watched))
+            {
+                watched.Previous.Add(file);
+                HandOverPredecessors(watched);
+            }
+            _output.Notice(NoticeKind.Rotated, position.File.Path,
+                $"{position.File.Path} was rotated to {Relative(position.File.Path, path)} while TailHub was stopped; reading it from where it was read to", identity);
+        }
+    }
+
+    /// <summary>
+    /// How an existing file is read at start-up: as history up to its last <see cref="TailHubOptions.InitialLines"/>
+    /// lines, unless it was created after the source's state was last saved (it appeared while TailHub was stopped),
+    /// then all of it, as lines. A file read before resumes where it was instead (<see cref="SourceWriter.NumberedTo(FileIdentity)"/>).
+    /// </summary>
+    private int? TailLinesAtStartup(string path)
+    {
+        if (_writer.RestoredFrom is not { } saved || FileStat.OfPath(path) is not { Identity.BirthNs: > 0 } stat) return _options.InitialLines;
+        return stat.Identity.BirthNs > saved.ToUnixTimeMilliseconds() * 1_000_000 ? null : _options.InitialLines;
     }
 
     private TailedFile Follow(WatchedPath watched, FileFollower follower, bool classified, DateTimeOffset now)
@@ -507,14 +564,23 @@ public sealed class FileTailer
                 int n;
                 bool replaced;
                 LineRun? run = null;
-                if (follower.Offset + BulkReadBytes <= bulkUntil && !_linesWatched())
+                var timestampMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                var readTimestamp = _time.GetTimestamp();
+                if (follower.Offset < follower.BackfillUntil)
+                {
+                    // What the file held before TailHub started reading it is history: counted in bulk whoever watches,
+                    // up to where its last lines start, which are read as lines.
+                    bulkBuffer ??= ArrayPool<byte>.Shared.Rent(BulkReadBytes);
+                    run = follower.ReadRun(bulkBuffer, _lines, timestampMs, readTimestamp, out n, out replaced, Math.Min(limit, follower.BackfillUntil));
+                }
+                else if (follower.Offset + BulkReadBytes <= bulkUntil && !_writer.IsWatched)
                 {
                     bulkBuffer ??= ArrayPool<byte>.Shared.Rent(BulkReadBytes);
-                    run = follower.ReadRun(bulkBuffer, _split, _redactor, _time.GetUtcNow().ToUnixTimeMilliseconds(), out n, out replaced, limit);
+                    run = follower.ReadRun(bulkBuffer, _lines, timestampMs, readTimestamp, out n, out replaced, limit);
                 }
                 else
                 {
-                    n = follower.Read(_buffer, _split, out replaced, limit);
+                    n = follower.Read(_buffer, _lines, timestampMs, readTimestamp, out replaced, limit);
                 }
                 if (n == 0) return;
                 if (replaced)
@@ -527,7 +593,7 @@ public sealed class FileTailer
                 follower.LastGrowth = _time.GetUtcNow();
                 _output.BytesReadFrom(n);
                 if (run is not null) _output.Run(run);
-                _output.Lines(follower, _split);
+                _output.Lines(_lines);
                 if (bulkUntil < 0 && n == _buffer.Length) bulkUntil = Math.Min(limit, follower.CurrentSize()) - BulkTailBytes;
                 // Hand over a full buffer's worth at a time: a long catch-up read streams instead of piling up.
                 await _output.FlushAsync(cancellationToken);
@@ -553,7 +619,7 @@ public sealed class FileTailer
         var copies = head.Length == 0 ? [] : _reading.Where(c => c.CopyOf == file).ToList();
         if (head.Length > 0 && copies.Count == 0 && FollowCopy(head) is { } found) copies.Add(found);
         // A line the file held only part of is read whole from the copy; with no copy, what was held is final.
-        var resumeAt = copies.Count > 0 ? follower.Splitter.CommittedOffset : follower.Offset;
+        var resumeAt = copies.Count > 0 ? follower.CommittedOffset : follower.Offset;
         if (copies.Count == 0) FlushPartial(follower);
         follower.Restart();
         _output.Notice(NoticeKind.Truncated, before.Path, $"{before.Path} was truncated; reading from its start", before.Identity);
@@ -584,7 +650,7 @@ public sealed class FileTailer
             FileFollower? follower;
             try
             {
-                follower = FileFollower.Open(path, _open, _options.MaxLineBytes, tailLines: null, _time.GetUtcNow());
+                follower = FileFollower.Open(path, _open, _options.MaxLineBytes, _writer.Redactor, tailLines: null, _time.GetUtcNow());
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -633,7 +699,7 @@ public sealed class FileTailer
 
     private void FlushPartial(FileFollower follower)
     {
-        if (follower.Splitter.FlushPartial(_split)) _output.Lines(follower, _split);
+        if (follower.FlushPartial(_lines, _time.GetUtcNow().ToUnixTimeMilliseconds(), _time.GetTimestamp())) _output.Lines(_lines);
     }
 
     /// <summary>Forgets what no longer matters: glob matches that are gone, compressed files no path names, old truncations.</summary>

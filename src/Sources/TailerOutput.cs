@@ -1,17 +1,13 @@
 using TailHub.Pipeline;
-using System.Threading.Channels;
-using TailHub.Pipeline.Redaction;
 
 namespace TailHub.Sources;
 
 /// <summary>
-/// What a file source emits, in order: lines (masked here, once) and notices, held until flushed to the source's
-/// channel, and counted for <c>/api/sources</c> and metrics. Every notice is logged once, as it is emitted.
+/// What a file source emits, in order, through its <see cref="SourceWriter"/>: lines (framed and masked by each
+/// file's framer) and notices, counted for <c>/api/sources</c> and metrics. Every notice is logged once, as it is emitted.
 /// </summary>
-internal sealed class TailerOutput(string source, ChannelWriter<SourceRecord[]> channel, TimeProvider time, ILogger logger, LineRedactor redactor, SourceCounters counters)
+internal sealed class TailerOutput(string source, SourceWriter writer, ILogger logger, SourceCounters counters)
 {
-    private readonly List<SourceRecord> _pending = [];
-
     public long LinesRead => counters.Lines;
     public long BytesRead => counters.Bytes;
     public long Rotations => counters.Rotations;
@@ -22,29 +18,19 @@ internal sealed class TailerOutput(string source, ChannelWriter<SourceRecord[]> 
 
     public void BytesReadFrom(int count) => counters.AddBytes(count);
 
-    /// <summary>Masks and emits the lines split from <paramref name="follower"/>'s file, then clears <paramref name="split"/>.</summary>
-    public void Lines(FileFollower follower, List<SplitLine> split)
+    /// <summary>Emits lines a file's framer made, then clears <paramref name="lines"/>.</summary>
+    public void Lines(List<SourceRecord> lines)
     {
-        if (split.Count == 0) return;
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var readAt = time.GetTimestamp();
-        var state = follower.Redaction;
-        foreach (var line in split)
-        {
-            // Masked here, once: nothing downstream (backlog, viewers, grep, the API) ever holds the original bytes.
-            var before = state;
-            var utf8 = redactor.Redact(line.Utf8, ref state);
-            _pending.Add(new LogLine(utf8, follower.File, line.Start, line.End, now) { RedactionBefore = before, ReadTimestamp = readAt });
-        }
-        follower.Redaction = state;
-        counters.AddLines(split.Count);
-        split.Clear();
+        if (lines.Count == 0) return;
+        writer.AddRange(lines);
+        counters.AddLines(lines.Count);
+        lines.Clear();
     }
 
     /// <summary>Emits lines counted in bulk.</summary>
     public void Run(LineRun run)
     {
-        _pending.Add(run);
+        writer.Add(run);
         counters.AddLines(run.Count);
     }
 
@@ -53,7 +39,7 @@ internal sealed class TailerOutput(string source, ChannelWriter<SourceRecord[]> 
         StatusChanged = true;
         if (kind == NoticeKind.Rotated) counters.AddRotation();
         else if (kind == NoticeKind.Truncated) counters.AddTruncation();
-        _pending.Add(new SourceNotice(kind, path, message, time.GetUtcNow().ToUnixTimeMilliseconds(), identity));
+        writer.Notice(kind, path, message, identity);
         logger.LogInformation("Source {Source}: {Notice} {Path}: {Message}", source, kind, path, message);
     }
 
@@ -61,15 +47,9 @@ internal sealed class TailerOutput(string source, ChannelWriter<SourceRecord[]> 
     public void Error(string path, string error)
     {
         StatusChanged = true;
-        _pending.Add(new SourceNotice(NoticeKind.Error, path, $"cannot read {path}: {error}", time.GetUtcNow().ToUnixTimeMilliseconds()));
+        writer.Notice(NoticeKind.Error, path, $"cannot read {path}: {error}");
         logger.LogWarning("Source {Source}: cannot read {Path}: {Error}", source, path, error);
     }
 
-    public async ValueTask FlushAsync(CancellationToken cancellationToken)
-    {
-        if (_pending.Count == 0) return;
-        var chunk = _pending.ToArray();
-        _pending.Clear();
-        await channel.WriteAsync(chunk, cancellationToken);
-    }
+    public async ValueTask FlushAsync(CancellationToken cancellationToken) => await writer.FlushAsync(cancellationToken);
 }

@@ -23,7 +23,7 @@ public sealed class TailerHarness : IAsyncDisposable
     /// <param name="time">The tailer's clock (default: the system's).</param>
     /// <param name="rotatedFiles">The source's <c>RotatedFiles</c> glob, relative to the folder.</param>
     public TailerHarness(string path, TempFolder folder, Action<TailHubOptions>? configure = null, Func<bool>? linesWatched = null,
-        FileOpener? open = null, TimeProvider? time = null, string? rotatedFiles = null)
+        FileOpener? open = null, TimeProvider? time = null, string? rotatedFiles = null, TailHub.Pipeline.Redaction.LineRedactor? redactor = null)
     {
         Folder = folder;
         var options = new TailHubOptions
@@ -34,8 +34,10 @@ public sealed class TailerHarness : IAsyncDisposable
         };
         configure?.Invoke(options);
         var locator = new FileLocator(rotatedFiles is null ? null : SourcePath.Parse(rotatedFiles, folder.Path));
-        Tailer = new FileTailer("test", SourcePath.Parse(path, folder.Path), options, _channel.Writer, time ?? TimeProvider.System, Logger,
-            linesWatched: linesWatched, locator: locator, open: open);
+        // The tailer writes through a source's writer, as in TailHub; here the writer's hub is this harness's channel.
+        var writer = new SourceWriter("test", _channel.Writer, 0, options.MaxLineBytes, redactor ?? TailHub.Pipeline.Redaction.LineRedactor.None,
+            time ?? TimeProvider.System, linesWatched ?? (() => false));
+        Tailer = new FileTailer("test", SourcePath.Parse(path, folder.Path), options, writer, time ?? TimeProvider.System, Logger, locator, open);
         _tailer = Task.Run(() => Tailer.RunAsync(_stop.Token));
         _collector = Task.Run(CollectAsync);
     }

@@ -33,6 +33,7 @@ export class RunPanel {
     this.range = null;
     this.denied = false;
     this.refreshing = null;
+    this.refreshAgain = false;
     this.build();
   }
 
@@ -82,14 +83,23 @@ export class RunPanel {
     return entry.seq >= this.range.first && (this.range.last === null || entry.seq <= this.range.last);
   }
 
+  // A refresh asked for while one is in flight runs again after it: the answer in flight may predate the change
+  // (a run notice arriving while the list is being fetched would otherwise be lost).
   async refresh() {
-    const source = this.source;
-    this.refreshing ??= (async () => {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
       try {
-        const response = await authFetch(`/api/sources/${encodeURIComponent(source)}/runs`, { headers: { Accept: 'application/json' } });
-        if (!response.ok || source !== this.source) return;
-        this.runs = (await response.json()).runs;
-        this.show();
+        do {
+          this.refreshAgain = false;
+          const source = this.source;
+          const response = await authFetch(`/api/sources/${encodeURIComponent(source)}/runs`, { headers: { Accept: 'application/json' } });
+          if (!response.ok || source !== this.source) continue;
+          this.runs = (await response.json()).runs;
+          this.show();
+        } while (this.refreshAgain);
       } finally {
         this.refreshing = null;
       }

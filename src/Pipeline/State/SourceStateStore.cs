@@ -51,6 +51,9 @@ public sealed class SourceStateStore : IDisposable
     /// <summary>How far each file was numbered when the state was saved.</summary>
     public IReadOnlyList<FilePosition> Positions { get; }
 
+    /// <summary>When the restored state was saved; null for a new one.</summary>
+    public DateTimeOffset? SavedAt { get; private init; }
+
     public static SourceStateStore Open(string directory, string source, string kind, int maxJournalEntries, TimeProvider time, ILogger logger)
     {
         System.IO.Directory.CreateDirectory(directory);
@@ -68,7 +71,7 @@ public sealed class SourceStateStore : IDisposable
                     .ToList();
                 var log = JournalLog.Open(directory, checkpoint.JournalGeneration, checkpoint.JournalBytes, checkpoint.JournalLines);
                 DeleteOtherGenerations(directory, checkpoint.JournalGeneration);
-                return new SourceStateStore(directory, source, kind, maxJournalEntries, time, log, checkpoint.Epoch, checkpoint.LastSeq, entries, positions) { _savedSeq = checkpoint.LastSeq };
+                return new SourceStateStore(directory, source, kind, maxJournalEntries, time, log, checkpoint.Epoch, checkpoint.LastSeq, entries, positions) { _savedSeq = checkpoint.LastSeq, SavedAt = checkpoint.SavedAt };
             }
             var aside = SetAside(directory, time);
             logger.LogWarning("Source {Source}: its saved state could not be used ({Problem}); moved to {Aside} and starting a new sequence (viewers resuming from before get a server-restarted gap)",

@@ -42,7 +42,9 @@ public static class Program
     public static WebApplication Build(string[] args)
     {
         var (hostArgs, commandLineSources) = CommandLineSources.Extract(args, Environment.CurrentDirectory);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = ContentRoot.Default(hostArgs) });
+        var contentRoot = ContentRoot.Default(hostArgs);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = contentRoot.Path });
+        builder.UseShippedPageAndSettings(shippedSettings: contentRoot.IsStateFolder);
         builder.Configuration.AddCommandLineSources(commandLineSources);
         builder.Logging.AddTailHubLogFile();
         builder.Logging.WithoutPerRequestDiagnostics(builder.Configuration);

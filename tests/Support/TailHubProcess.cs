@@ -5,9 +5,10 @@ using System.Text.RegularExpressions;
 namespace TailHub.Tests.Support;
 
 /// <summary>
-/// The real TailHub process (<c>dotnet TailHub.dll</c>, as a user runs it) on a loopback port Kestrel picks, with its
-/// content root and data directory in a test's folder; its standard input is the test's to write to, and it can be
-/// stopped as a service manager stops it (SIGTERM) or killed.
+/// The real TailHub process (<c>dotnet TailHub.dll</c>, as a user runs it, with its content root and data directory
+/// in a test's folder; or an installed <c>tailhub</c>, as the install tests run it) on a loopback port Kestrel picks;
+/// its standard input is the test's to write to, and it can be stopped as a service manager stops it (SIGTERM) or
+/// killed.
 /// </summary>
 public sealed partial class TailHubProcess : IAsyncDisposable
 {

@@ -25,7 +25,11 @@ public static class Program
         catch (Exception e)
         {
             Console.Error.WriteLine($"TailHub cannot start: {StartupFailure.Describe(e, app?.Configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries))}");
-            if (app is not null) await app.DisposeAsync();
+            if (app is not null)
+            {
+                await app.StopStartedServicesAsync();
+                await app.DisposeAsync();
+            }
             return 2;
         }
         await using (app)
@@ -38,9 +42,11 @@ public static class Program
     /// <summary>The whole application, composed; the tests start exactly this on a loopback port.</summary>
     public static WebApplication Build(string[] args)
     {
-        var (hostArgs, commandLineSources) = CommandLineSources.Extract(args);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = ContentRoot.Default(hostArgs) });
-        builder.Configuration.AddInMemoryCollection(commandLineSources);
+        var (hostArgs, commandLineSources) = CommandLineSources.Extract(args, Environment.CurrentDirectory);
+        var contentRoot = ContentRoot.Default(hostArgs);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = contentRoot.Path });
+        builder.UseShippedPageAndSettings(shippedSettings: contentRoot.IsStateFolder);
+        builder.Configuration.AddCommandLineSources(commandLineSources);
         builder.Logging.AddTailHubLogFile();
         builder.Logging.WithoutPerRequestDiagnostics(builder.Configuration);
         builder.Logging.WithoutHostStartupStackTraces(builder.Configuration);

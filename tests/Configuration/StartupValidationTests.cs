@@ -173,6 +173,28 @@ public sealed class StartupValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_taken_port_stops_start_up_with_one_line_and_nothing_else_however_many_sources_were_starting()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        // Sources with lines to read: their loops are running (and saving their state) when the bind fails.
+        var sources = Enumerable.Range(1, 8).SelectMany(i =>
+        {
+            File.WriteAllText(_folder.PathOf($"s{i}.log"), string.Concat(Enumerable.Range(1, 200).Select(n => $"line {n}\n")));
+            return new[] { "--source", $"s{i}={_folder.PathOf($"s{i}.log")}" };
+        });
+
+        var (exit, errors, output) = await RunWithOutputAsync([$"--urls=http://127.0.0.1:{port}", .. sources]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"TailHub cannot start: Failed to bind to address http://127.0.0.1:{port}: address already in use.", errors.Trim());
+        Assert.DoesNotContain("   at ", output);
+        Assert.DoesNotContain("crit:", output);
+        Assert.DoesNotContain("fail:", output);
+    }
+
+    [Fact]
     public async Task A_command_source_that_cannot_run_stops_start_up_with_each_reason()
     {
         var (exit, errors) = await RunAsync(

@@ -13,18 +13,20 @@ public sealed partial class ContentRootTests
     private static partial Regex Listening();
 
     [Fact]
-    public async Task Started_from_another_directory_it_serves_the_page_and_reads_its_own_appsettings()
+    public async Task Started_from_another_directory_it_serves_its_page_reads_its_shipped_settings_and_writes_to_the_users_state_folder()
     {
         using var elsewhere = new TempFolder();
+        using var home = new TempFolder();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = elsewhere.Path,
         };
+        start.Environment["HOME"] = home.Path;
+        foreach (var name in new[] { "XDG_STATE_HOME", "STATE_DIRECTORY", "ASPNETCORE_CONTENTROOT", "DOTNET_CONTENTROOT" }) start.Environment.Remove(name);
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TailHub.dll"));
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
-        start.ArgumentList.Add("--TailHub:LogFile=");
         using var process = Process.Start(start)!;
         try
         {
@@ -35,11 +37,14 @@ public sealed partial class ContentRootTests
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
             Assert.Contains("<title>TailHub</title>", await page.Content.ReadAsStringAsync());
 
-            // The shipped appsettings.json names one source, "logs", at logs/*.log under the content root.
+            // The shipped appsettings.json names one source, "logs", at logs/*.log under the content root: here the
+            // user's state folder, where TailHub's own log goes too.
+            var state = Path.Combine(home.Path, ".local", "state", "tailhub");
             var sources = JsonDocument.Parse(await http.GetStringAsync("/api/sources")).RootElement;
             var source = Assert.Single(sources.EnumerateArray());
             Assert.Equal("logs", source.GetProperty("name").GetString());
-            Assert.StartsWith(Path.Combine(AppContext.BaseDirectory, "logs"), source.GetProperty("path").GetString());
+            Assert.Equal(Path.Combine(state, "logs", "*.log"), source.GetProperty("path").GetString());
+            Assert.True(File.Exists(Path.Combine(state, "logs", "tailhub.log")));
             Assert.Empty(Directory.EnumerateFileSystemEntries(elsewhere.Path));
         }
         finally

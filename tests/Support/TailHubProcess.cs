@@ -5,9 +5,10 @@ using System.Text.RegularExpressions;
 namespace TailHub.Tests.Support;
 
 /// <summary>
-/// The real TailHub process (<c>dotnet TailHub.dll</c>, as a user runs it) on a loopback port Kestrel picks, with its
-/// content root and data directory in a test's folder; its standard input is the test's to write to, and it can be
-/// stopped as a service manager stops it (SIGTERM) or killed.
+/// The real TailHub process (<c>dotnet TailHub.dll</c>, as a user runs it, with its content root and data directory
+/// in a test's folder; or an installed <c>tailhub</c>, as the install tests run it) on a loopback port Kestrel picks;
+/// its standard input is the test's to write to, and it can be stopped as a service manager stops it (SIGTERM) or
+/// killed.
 /// </summary>
 public sealed partial class TailHubProcess : IAsyncDisposable
 {
@@ -33,24 +34,37 @@ public sealed partial class TailHubProcess : IAsyncDisposable
     public Stream Input => _process.StandardInput.BaseStream;
 
     /// <summary>Starts TailHub with its data directory at <c>data</c> in <paramref name="folder"/> and waits until it listens.</summary>
-    public static async Task<TailHubProcess> StartAsync(TempFolder folder, params string[] args)
+    public static Task<TailHubProcess> StartAsync(TempFolder folder, params string[] args) =>
+        StartProgramAsync("dotnet", new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "TailHub.dll"),
+            "--urls=http://127.0.0.1:0", $"--contentRoot={folder.Path}", "--TailHub:LogFile=", $"--TailHub:DataDirectory={folder.PathOf("data")}",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+        }.Concat(args), folder.Path);
+
+    /// <summary>
+    /// Starts TailHub as the given program (an installed <c>tailhub</c>, a published binary) with exactly these
+    /// arguments, in <paramref name="workingDirectory"/>, with these environment variables changed (null removes
+    /// one), and waits until it listens.
+    /// </summary>
+    public static async Task<TailHubProcess> StartProgramAsync(string program, IEnumerable<string> args, string workingDirectory,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = folder.Path,
+            WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TailHub.dll"));
-        foreach (var arg in new[]
-                 {
-                     "--urls=http://127.0.0.1:0", $"--contentRoot={folder.Path}", "--TailHub:LogFile=", $"--TailHub:DataDirectory={folder.PathOf("data")}",
-                     "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
-                 }.Concat(args))
-            start.ArgumentList.Add(arg);
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         var log = new List<string>();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         async Task ReadAsync(StreamReader reader)

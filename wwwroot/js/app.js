@@ -13,6 +13,7 @@ import { clampMax, readState, saveState } from './state.js';
 import { downloadLines } from './download.js';
 import { describeNotice } from './markers.js';
 import { RunPanel } from './runs.js';
+import { SetupHint } from './setup-hint.js';
 
 const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
@@ -57,6 +58,8 @@ const picker = new SourcePicker($('sources'), {
     runs.setSources(sources, selectedNames());
   },
 });
+
+const setupHint = new SetupHint($('setup-hint'));
 
 const runs = new RunPanel($('runs'), {
   onPick: ({ cursor }) => startStream(cursor),
@@ -301,6 +304,8 @@ function showCounts() {
   setText('matches', filter.active && !filter.error ? `${view.lineCount.toLocaleString()} match${view.lineCount === 1 ? '' : 'es'}` : '');
   setText('paused-count', paused ? `Paused — ${(received - receivedAtPause).toLocaleString()} new` : '');
   const empty = view.items.length === 0;
+  const known = selectedNames().map((n) => sources.find((s) => s.name === n));
+  setupHint.update(known.length > 0 && known.every((s) => s?.ownLog), store.lines === 0 && !filter.active && sources.length > 0);
   $('empty').hidden = !empty;
   if (empty) setText('empty', store.entries.length > 0 ? 'No lines match the filter.' : 'Waiting for lines…');
 }

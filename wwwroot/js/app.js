@@ -14,6 +14,7 @@ import { downloadLines } from './download.js';
 import { describeNotice } from './markers.js';
 import { RunPanel } from './runs.js';
 import { SetupHint } from './setup-hint.js';
+import { onThemeChange } from './contrast.js';
 
 const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
@@ -60,6 +61,8 @@ const picker = new SourcePicker($('sources'), {
 });
 
 const setupHint = new SetupHint($('setup-hint'));
+// Colours kept readable are worked out per theme: a theme change builds the rows again.
+onThemeChange(() => view.rebuildRows());
 
 const runs = new RunPanel($('runs'), {
   onPick: ({ cursor }) => startStream(cursor),

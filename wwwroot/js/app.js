@@ -15,6 +15,7 @@ import { describeNotice } from './markers.js';
 import { RunPanel } from './runs.js';
 import { SetupHint } from './setup-hint.js';
 import { onThemeChange } from './contrast.js';
+import { StreamErrors } from './errors.js';
 
 const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
@@ -61,6 +62,7 @@ const picker = new SourcePicker($('sources'), {
 });
 
 const setupHint = new SetupHint($('setup-hint'));
+const streamErrors = new StreamErrors($('stream-error'), () => stream.reconnect());
 // Colours kept readable are worked out per theme: a theme change builds the rows again.
 onThemeChange(() => view.rebuildRows());
 
@@ -278,7 +280,8 @@ function showFilterError() {
 
 const CONNECTION_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline', error: 'Error' };
 
-function showConnection(connection, detail) {
+function showConnection(connection, detail, refusal = null) {
+  streamErrors.update(connection, refusal);
   const badge = $('connection');
   badge.dataset.state = connection;
   badge.querySelector('.label').textContent = CONNECTION_TEXT[connection] ?? connection;

@@ -16,6 +16,7 @@ import { RunPanel } from './runs.js';
 import { SetupHint } from './setup-hint.js';
 import { onThemeChange } from './contrast.js';
 import { StreamErrors } from './errors.js';
+import { NARROW, foldBar } from './narrow.js';
 
 const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
@@ -345,11 +346,19 @@ function setTimestamps(on) {
   view.rebuildRows();
 }
 
+const wrapping = () => state.wrap ?? NARROW.matches;
+
 function setWrap(on) {
-  state.wrap = on;
+  // The screen's default is left out of the address, so a link wraps as suits the screen it is opened on.
+  state.wrap = on === NARROW.matches ? null : on;
+  saveState(state);
+  showWrap();
+}
+
+function showWrap() {
+  const on = wrapping();
   toggle('wrap', on);
   $('log').classList.toggle('wrap', on);
-  saveState(state);
   view.setWrap(on);
   view.rebuildRows();
 }
@@ -391,7 +400,9 @@ $('case').addEventListener('click', () => setMatchCase(!state.matchCase));
 $('server-grep').addEventListener('click', () => setServerGrep(!state.serverGrep));
 $('pause').addEventListener('click', () => setPaused(!paused));
 $('timestamps').addEventListener('click', () => setTimestamps(!state.timestamps));
-$('wrap').addEventListener('click', () => setWrap(!state.wrap));
+$('wrap').addEventListener('click', () => setWrap(!wrapping()));
+NARROW.addEventListener('change', showWrap);
+foldBar(document.querySelector('.bar'), $('menu'));
 $('clear').addEventListener('click', clearLines);
 $('download').addEventListener('click', () => downloadLines(store.entries, { showSource: rowContext.showSource, timestamps: rowContext.timestamps }));
 $('max-lines').value = String(state.maxLines);
@@ -415,7 +426,7 @@ document.addEventListener('keydown', (e) => {
     '/': () => $('filter').focus(),
     p: () => setPaused(!paused),
     t: () => setTimestamps(!state.timestamps),
-    w: () => setWrap(!state.wrap),
+    w: () => setWrap(!wrapping()),
     End: () => view.jumpToLatest(),
   };
   const action = actions[e.key];
@@ -429,9 +440,7 @@ setFilter();
 toggle('case', state.matchCase);
 toggle('server-grep', state.serverGrep);
 toggle('timestamps', state.timestamps);
-toggle('wrap', state.wrap);
-$('log').classList.toggle('wrap', state.wrap);
-view.setWrap(state.wrap);
+showWrap();
 showFilterError();
 showFollowing(true, 0);
 loadSources();

@@ -17,6 +17,7 @@ import { SetupHint } from './setup-hint.js';
 import { onThemeChange } from './contrast.js';
 import { StreamErrors } from './errors.js';
 import { NARROW, foldBar } from './narrow.js';
+import { LineLinks } from './line-link.js';
 
 const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
@@ -47,7 +48,7 @@ const rowContext = {
 };
 
 const view = new LogView($('log'), {
-  buildRow: (entry) => buildRow(entry, rowContext),
+  buildRow: (entry) => lineLinks.decorate(buildRow(entry, rowContext), entry),
   schedule,
   onStatus: showFollowing,
 });
@@ -63,6 +64,14 @@ const picker = new SourcePicker($('sources'), {
 });
 
 const setupHint = new SetupHint($('setup-hint'));
+const lineLinks = new LineLinks($('log'), {
+  epochOf: (source) => stream.epochOf(source),
+  entries: () => store.entries,
+  reveal: (entry) => view.reveal(entry),
+  redraw: () => view.rebuildRows(),
+  say: (text) => setText('link-status', text),
+});
+
 const streamErrors = new StreamErrors($('stream-error'), () => stream.reconnect());
 // Colours kept readable are worked out per theme: a theme change builds the rows again.
 onThemeChange(() => view.rebuildRows());
@@ -102,6 +111,7 @@ function schedule() {
 function frame() {
   frameRequested = false;
   if (!paused && pending.length > 0) ingest();
+  lineLinks.seek();
   view.render();
   showCounts();
 }

@@ -115,6 +115,16 @@ export class LogStream {
     for (const type of NOTICE_EVENTS) es.addEventListener(type, (e) => this.onNotice(type, e));
   }
 
+  /** The epoch of a source's sequence, from the last event id ('' before any event of the source). */
+  epochOf(source) {
+    for (const part of this.lastId.split(',')) {
+      const eq = part.lastIndexOf('=');
+      const at = eq < 0 ? -1 : part.lastIndexOf('@', eq);
+      if (at > 0 && part.slice(0, at) === source) return part.slice(at + 1, eq);
+    }
+    return '';
+  }
+
   onLines(e) {
     if (e.lastEventId) this.lastId = e.lastEventId;
     const data = JSON.parse(e.data);

@@ -30,7 +30,7 @@ public sealed class OwnLogAsSourceTests
         File.WriteAllText(folder.PathOf("app.log"), "");
         var own = folder.PathOf("own/tailhub.log");
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!ReadShared(own).Contains(folder.PathOf("app.log")) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        while (!ReadShared(own).Contains($"Following {folder.PathOf("app.log")}") && DateTime.UtcNow < deadline) await Task.Delay(50);
 
         var log = ReadShared(own);
         Assert.Contains($"Following {folder.PathOf("app.log")}", log);

@@ -227,13 +227,15 @@ public sealed class StreamEndpointTests
         await using var server = await TailHubServer.StartAsync(new Dictionary<string, string> { ["web"] = "a.log", ["db"] = "b.log" }, null, folder);
         await server.WaitForPublishedAsync("web", 1);
         await server.WaitForPublishedAsync("db", 1);
-        // Each line read before the next is written, so each has its own read time.
+        // Each line read, and the clock past its millisecond, before the next is written: each has its own read time.
         for (var i = 1; i <= 3; i++)
         {
             File.AppendAllText(folder.PathOf("a.log"), $"web {i}\n");
             await server.WaitForPublishedAsync("web", 1 + i);
+            await ReadTimes.NextMillisecondAsync();
             File.AppendAllText(folder.PathOf("b.log"), $"db {i}\n");
             await server.WaitForPublishedAsync("db", 1 + i);
+            await ReadTimes.NextMillisecondAsync();
         }
 
         await using var viewer = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=web,db");

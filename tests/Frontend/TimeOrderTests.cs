@@ -1,3 +1,4 @@
+using TailHub.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
 namespace TailHub.Tests.Frontend;
@@ -9,16 +10,18 @@ public sealed class TimeOrderTests(BrowserFixture browser)
     public async Task Opening_a_view_of_two_sources_shows_their_backlog_interleaved_in_the_order_it_was_read()
     {
         await using var site = await TailHubSite.StartAsync("app", "worker");
-        // Each line is read, and published, before the next is written: each has a read time of its own, and all
-        // of them are backlog when the page opens. (Sequence 1 of each source is the notice that it is followed.)
+        // Each line is read and published, and the clock past its millisecond, before the next is written: each has a
+        // read time of its own, and all are backlog when the page opens. (Sequence 1 is the notice that it is followed.)
         await site.Server.WaitForPublishedAsync("app", 1);
         await site.Server.WaitForPublishedAsync("worker", 1);
         for (var i = 1; i <= 4; i++)
         {
             site["app"].WriteLine($"app {i}");
             await site.Server.WaitForPublishedAsync("app", 1 + i);
+            await ReadTimes.NextMillisecondAsync();
             site["worker"].WriteLine($"worker {i}");
             await site.Server.WaitForPublishedAsync("worker", 1 + i);
+            await ReadTimes.NextMillisecondAsync();
         }
 
         await using var page = await LogPage.OpenAsync(browser, site, "?sources=app,worker&ts=1");

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using TailHub.Hosting;
+using TailHub.Logging;
 using TailHub.Pipeline.Redaction;
 using TailHub.Sources;
 
@@ -21,23 +22,24 @@ public static class SourceEndpoints
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BuildView? Build = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PushedOffset = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RunEndpoints.RunView? Run = null,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Agent = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Agent = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? OwnLog = null);
 
     public static IEndpointRouteBuilder MapSources(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/sources");
-        group.MapGet("/", (LiveSources sources, System.Security.Claims.ClaimsPrincipal user, Security.AccessPolicy access, LineRedactor redactor) =>
-                TypedResults.Ok(sources.All.Where(s => access.AllowsSource(user, s.Name)).Select(s => View(s, redactor))))
+        group.MapGet("/", (LiveSources sources, System.Security.Claims.ClaimsPrincipal user, Security.AccessPolicy access, LineRedactor redactor, OwnLogFile ownLog) =>
+                TypedResults.Ok(sources.All.Where(s => access.AllowsSource(user, s.Name)).Select(s => View(s, redactor, ownLog))))
             .WithName("ListSources");
-        group.MapGet("/{name}", IResult (string name, LiveSources sources, LineRedactor redactor) =>
+        group.MapGet("/{name}", IResult (string name, LiveSources sources, LineRedactor redactor, OwnLogFile ownLog) =>
                 sources.Find(name) is { } source
-                    ? TypedResults.Ok(View(source, redactor))
+                    ? TypedResults.Ok(View(source, redactor, ownLog))
                     : Problems.NotFound($"There is no source named '{Problems.Clip(name)}'.", "See GET /api/sources for the configured sources."))
             .WithName("GetSource");
         return routes;
     }
 
-    private static SourceView View(LiveSource live, LineRedactor redactor)
+    private static SourceView View(LiveSource live, LineRedactor redactor, OwnLogFile ownLog)
     {
         var source = live.Source;
         var status = source.Status;
@@ -57,6 +59,7 @@ public static class SourceEndpoints
             source is ITriggersBuilds { Build: var b } ? new BuildView(b.State, b.Number, b.Result, b.QueueId, b.Url, b.Message) : null,
             source is IAcceptsPushedLines push ? push.Offset : null,
             source is IHasRuns { CurrentRun: { } run } ? RunEndpoints.View(live, run, redactor) : null,
-            source is IHasOwner owned ? owned.Owner : null);
+            source is IHasOwner owned ? owned.Owner : null,
+            status.Files.Any(f => ownLog.Is(f.Path)) ? true : null);
     }
 }

@@ -70,7 +70,8 @@ public static class StreamEndpoints
             response.Headers["X-Accel-Buffering"] = "no";
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-            logger.LogInformation("Viewer connected to {Sources} ({Viewers} viewers)", string.Join(",", viewer.SourceNames), registry.Count);
+            // Debug: a viewer coming and going is not news, and on TailHub's own log it would be what every viewer sees first.
+            logger.LogDebug("Viewer connected to {Sources} ({Viewers} viewers)", string.Join(",", viewer.SourceNames), registry.Count);
             var session = new SseViewerSession(viewer, response.BodyWriter, o, time, logger, metrics);
             // Streams never end on their own: end them when the server stops, and browsers resume on the next run.
             using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
@@ -81,7 +82,7 @@ public static class StreamEndpoints
             foreach (var broadcaster in request.Sources) broadcaster.Unsubscribe(viewer);
             viewer.Complete();
             registry.Remove(viewer);
-            logger.LogInformation("Viewer left {Sources} ({Viewers} viewers)", string.Join(",", viewer.SourceNames), registry.Count);
+            logger.LogDebug("Viewer left {Sources} ({Viewers} viewers)", string.Join(",", viewer.SourceNames), registry.Count);
         }
         return Results.Empty;
     }

@@ -12,13 +12,13 @@ public static class FileLoggingExtensions
     /// </summary>
     public static ILoggingBuilder AddTailHubLogFile(this ILoggingBuilder logging)
     {
+        logging.Services.AddSingleton<OwnLogFile>();
         logging.Services.AddSingleton<ILoggerProvider>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<TailHubOptions>>().Value;
-            var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-            return string.IsNullOrWhiteSpace(options.LogFile)
+            return sp.GetRequiredService<OwnLogFile>().Path is not { } path
                 ? NullLoggerProvider.Instance
-                : new FileLoggerProvider(Path.GetFullPath(options.LogFile, root), sp.GetRequiredService<TimeProvider>(), options.LogFileMaxBytes, options.LogFileCount);
+                : new FileLoggerProvider(path, sp.GetRequiredService<TimeProvider>(), options.LogFileMaxBytes, options.LogFileCount);
         });
         return logging;
     }

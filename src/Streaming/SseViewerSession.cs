@@ -160,10 +160,10 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOp
 
     private async Task WriteHistoryAsync(IReadOnlyList<List<SourceRecord>> history, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < history.Count; i++)
+        // Several sources interleave by read time, as their live lines do.
+        foreach (var (source, records) in HistoryMerge.InReadOrder(history))
         {
-            var broadcaster = viewer.Broadcasters[i];
-            foreach (var frame in broadcaster.Encode(history[i]))
+            foreach (var frame in viewer.Broadcasters[source].Encode(records))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 await WriteAsync(frame, cancellationToken);

@@ -217,4 +217,34 @@ public sealed class StreamEndpointTests
         Assert.Equal(["from db"], LinesOf(db, "db").Select(l => l.Text));
         Assert.Matches("^web@[0-9a-f]+=[0-9]+,db@[0-9a-f]+=[0-9]+$", viewer.LastEventId);
     }
+
+    [Fact]
+    public async Task The_backlog_of_several_sources_comes_in_the_order_its_lines_were_read()
+    {
+        var folder = new TempFolder();
+        File.WriteAllText(folder.PathOf("a.log"), "");
+        File.WriteAllText(folder.PathOf("b.log"), "");
+        await using var server = await TailHubServer.StartAsync(new Dictionary<string, string> { ["web"] = "a.log", ["db"] = "b.log" }, null, folder);
+        await server.WaitForPublishedAsync("web", 1);
+        await server.WaitForPublishedAsync("db", 1);
+        // Each line read, and the clock past its millisecond, before the next is written: each has its own read time.
+        for (var i = 1; i <= 3; i++)
+        {
+            File.AppendAllText(folder.PathOf("a.log"), $"web {i}\n");
+            await server.WaitForPublishedAsync("web", 1 + i);
+            await ReadTimes.NextMillisecondAsync();
+            File.AppendAllText(folder.PathOf("b.log"), $"db {i}\n");
+            await server.WaitForPublishedAsync("db", 1 + i);
+            await ReadTimes.NextMillisecondAsync();
+        }
+
+        await using var viewer = await SseTestClient.ConnectAsync(server.BaseAddress, "/api/stream?sources=web,db");
+        var events = await viewer.ReadUntilLinesAsync("db", 3);
+
+        var lines = events.Where(e => e.Type is "web" or "db")
+            .SelectMany(e => e.Json.GetProperty("lines").EnumerateArray().Select(l => (Text: l.GetProperty("text").GetString(), Ts: l.GetProperty("ts").GetInt64())))
+            .ToList();
+        Assert.Equal(["web 1", "db 1", "web 2", "db 2", "web 3", "db 3"], lines.Select(l => l.Text));
+        Assert.Equal(lines.Select(l => l.Ts).Order(), lines.Select(l => l.Ts));
+    }
 }

@@ -47,17 +47,24 @@ public sealed class LogPage : IAsyncDisposable
     /// <summary>Opens the page served at <paramref name="baseAddress"/> (the server, or a proxy in front of it, at the root or under a path ending in '/').</summary>
     public static async Task<LogPage> OpenAsync(BrowserFixture browser, Uri baseAddress, string query = "", ColorScheme scheme = ColorScheme.Light)
     {
+        var logPage = await OpenUnconnectedAsync(browser, baseAddress, query, scheme);
+        await Expect(logPage.Page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live");
+        return logPage;
+    }
+
+    /// <summary>Opens the page without waiting for its stream (which may be refused), in a window <paramref name="width"/> wide.</summary>
+    public static async Task<LogPage> OpenUnconnectedAsync(BrowserFixture browser, Uri baseAddress, string query = "", ColorScheme scheme = ColorScheme.Light, int width = 1280, int height = 720)
+    {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 720 },
+            ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = scheme,
         });
         var page = await context.NewPageAsync();
         var logPage = new LogPage(context, page);
         // Resolved against the address itself, so a page under a sub-path (a proxy's /logs/) stays there.
         await page.GotoAsync(new Uri(baseAddress, query).AbsoluteUri);
-        await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live");
         return logPage;
     }
 

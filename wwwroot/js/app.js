@@ -16,6 +16,11 @@ import { RunPanel } from './runs.js';
 import { LevelChips } from './levelchips.js';
 import { FieldPicker } from './fields.js';
 import { DetailsPanel } from './details.js';
+import { SetupHint } from './setup-hint.js';
+import { onThemeChange } from './contrast.js';
+import { StreamErrors } from './errors.js';
+import { NARROW, foldBar } from './narrow.js';
+import { LineLinks } from './line-link.js';
 
 const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
@@ -54,7 +59,7 @@ const rowContext = {
 };
 
 const view = new LogView($('log'), {
-  buildRow: (entry) => buildRow(entry, rowContext),
+  buildRow: (entry) => lineLinks.decorate(buildRow(entry, rowContext), entry),
   schedule,
   onStatus: showFollowing,
 });
@@ -70,6 +75,19 @@ const picker = new SourcePicker($('sources'), {
     runs.setSources(sources, selectedNames());
   },
 });
+
+const setupHint = new SetupHint($('setup-hint'));
+const lineLinks = new LineLinks($('log'), {
+  epochOf: (source) => stream.epochOf(source),
+  entries: () => store.entries,
+  reveal: (entry) => view.revealNow(entry),
+  redraw: () => view.rebuildRows(),
+  say: (text) => setText('link-status', text),
+});
+
+const streamErrors = new StreamErrors($('stream-error'), () => stream.reconnect());
+// Colours kept readable are worked out per theme: a theme change builds the rows again.
+onThemeChange(() => view.rebuildRows());
 
 const runs = new RunPanel($('runs'), {
   onPick: ({ cursor }) => startStream(cursor),
@@ -131,6 +149,7 @@ function schedule() {
 function frame() {
   frameRequested = false;
   if (!paused && pending.length > 0) ingest();
+  lineLinks.seek();
   view.render();
   showCounts();
 }
@@ -335,7 +354,8 @@ function showFilterError() {
 
 const CONNECTION_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline', error: 'Error' };
 
-function showConnection(connection, detail) {
+function showConnection(connection, detail, refusal = null) {
+  streamErrors.update(connection, refusal);
   const badge = $('connection');
   badge.dataset.state = connection;
   badge.querySelector('.label').textContent = CONNECTION_TEXT[connection] ?? connection;
@@ -364,6 +384,8 @@ function showCounts() {
   setText('matches', filter.active && !filter.error ? `${view.lineCount.toLocaleString()} match${view.lineCount === 1 ? '' : 'es'}` : '');
   setText('paused-count', paused ? `Paused — ${(received - receivedAtPause).toLocaleString()} new` : '');
   const empty = view.items.length === 0;
+  const known = selectedNames().map((n) => sources.find((s) => s.name === n));
+  setupHint.update(known.length > 0 && known.every((s) => s?.ownLog), store.lines === 0 && !filter.active && sources.length > 0);
   $('empty').hidden = !empty;
   if (empty) setText('empty', store.entries.length > 0 ? 'No lines match the filter.' : 'Waiting for lines…');
 }
@@ -397,11 +419,19 @@ function setTimestamps(on) {
   view.rebuildRows();
 }
 
+const wrapping = () => state.wrap ?? NARROW.matches;
+
 function setWrap(on) {
-  state.wrap = on;
+  // The screen's default is left out of the address, so a link wraps as suits the screen it is opened on.
+  state.wrap = on === NARROW.matches ? null : on;
+  saveState(state);
+  showWrap();
+}
+
+function showWrap() {
+  const on = wrapping();
   toggle('wrap', on);
   $('log').classList.toggle('wrap', on);
-  saveState(state);
   view.setWrap(on);
   view.rebuildRows();
 }
@@ -444,7 +474,9 @@ $('case').addEventListener('click', () => setMatchCase(!state.matchCase));
 $('server-grep').addEventListener('click', () => setServerGrep(!state.serverGrep));
 $('pause').addEventListener('click', () => setPaused(!paused));
 $('timestamps').addEventListener('click', () => setTimestamps(!state.timestamps));
-$('wrap').addEventListener('click', () => setWrap(!state.wrap));
+$('wrap').addEventListener('click', () => setWrap(!wrapping()));
+NARROW.addEventListener('change', showWrap);
+foldBar(document.querySelector('.bar'), $('menu'));
 $('clear').addEventListener('click', clearLines);
 $('download').addEventListener('click', () => downloadLines(store.entries, { showSource: rowContext.showSource, timestamps: rowContext.timestamps }));
 $('max-lines').value = String(state.maxLines);
@@ -468,7 +500,7 @@ document.addEventListener('keydown', (e) => {
     '/': () => $('filter').focus(),
     p: () => setPaused(!paused),
     t: () => setTimestamps(!state.timestamps),
-    w: () => setWrap(!state.wrap),
+    w: () => setWrap(!wrapping()),
     End: () => view.jumpToLatest(),
   };
   const action = actions[e.key];
@@ -482,9 +514,7 @@ setFilter();
 toggle('case', state.matchCase);
 toggle('server-grep', state.serverGrep);
 toggle('timestamps', state.timestamps);
-toggle('wrap', state.wrap);
-$('log').classList.toggle('wrap', state.wrap);
-view.setWrap(state.wrap);
+showWrap();
 showFilterError();
 showFollowing(true, 0);
 loadSources();

@@ -3,6 +3,7 @@
 
 import { parseAnsi, stripAnsi } from './ansi.js';
 import { fieldsOf, structuredRuns } from './structure.js';
+import { readableForeground } from './contrast.js';
 
 const MARKER_ICON = { gap: '⚠', rotated: '↻', truncated: '✂', status: '●' };
 
@@ -123,6 +124,9 @@ function styled(run) {
   }
   if (typeof fg === 'number') classes.push(`fg${fg}`);
   else if (fg) span.style.color = fg;
+  else if (!s.inverse && typeof bg === 'number') classes.push('fgd');
+  const fix = readableForeground(fg ?? (s.inverse ? 'bg' : 'fg'), bg ?? (s.inverse ? 'fg' : 'bg'));
+  if (fix) span.style.color = fix;
   if (typeof bg === 'number') classes.push(`bg${bg}`);
   else if (bg) span.style.backgroundColor = bg;
   if (s.bold) classes.push('a-b');

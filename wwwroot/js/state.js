@@ -17,7 +17,8 @@ export function readState(search) {
     matchCase: q.get('case') === '1',
     serverGrep: q.get('grep') === '1',
     timestamps: q.get('ts') === '1',
-    wrap: q.get('wrap') === '1',
+    // null: the screen's default (see narrow.js).
+    wrap: q.get('wrap') === '1' ? true : q.get('wrap') === '0' ? false : null,
     maxLines: Number.isFinite(max) ? clampMax(max) : DEFAULT_MAX_LINES,
     backlog: Number.isFinite(backlog) && backlog >= 0 ? backlog : null,
     levels: list(q.get('lv')),
@@ -41,7 +42,7 @@ export function toQuery(state) {
   if (state.matchCase) q.set('case', '1');
   if (state.serverGrep) q.set('grep', '1');
   if (state.timestamps) q.set('ts', '1');
-  if (state.wrap) q.set('wrap', '1');
+  if (state.wrap !== null) q.set('wrap', state.wrap ? '1' : '0');
   if (state.maxLines !== DEFAULT_MAX_LINES) q.set('max', String(state.maxLines));
   if (state.backlog !== null) q.set('backlog', String(state.backlog));
   if (state.levels?.length) q.set('lv', state.levels.join(','));

@@ -13,8 +13,9 @@ const MAX_BACKOFF_MS = 30000;
 
 export class LogStream {
   /**
-   * handlers: lines(source, lines), notice(type, data), state(state, detail)
-   * where state is 'connecting' | 'live' | 'reconnecting' | 'offline' | 'error'.
+   * handlers: lines(source, lines), notice(type, data), state(state, detail, refusal)
+   * where state is 'connecting' | 'live' | 'reconnecting' | 'offline' | 'error', and refusal, when the server
+   * refused the stream or could not be reached, is { status, title, detail, parameter?, retryIn? } (status 0: unreachable).
    */
   constructor(handlers) {
     this.handlers = handlers;
@@ -122,6 +123,16 @@ export class LogStream {
     for (const type of NOTICE_EVENTS) es.addEventListener(type, (e) => this.onNotice(type, e));
   }
 
+  /** The epoch of a source's sequence, from the last event id ('' before any event of the source). */
+  epochOf(source) {
+    for (const part of this.lastId.split(',')) {
+      const eq = part.lastIndexOf('=');
+      const at = eq < 0 ? -1 : part.lastIndexOf('@', eq);
+      if (at > 0 && part.slice(0, at) === source) return part.slice(at + 1, eq);
+    }
+    return '';
+  }
+
   onLines(e) {
     if (e.lastEventId) this.lastId = e.lastEventId;
     const data = JSON.parse(e.data);
@@ -168,35 +179,41 @@ export class LogStream {
         this.open();
         return;
       }
-      if (response.status >= 400 && response.status < 500) {
-        this.setState('error', await problemDetail(response));
+      const refusal = await readRefusal(response);
+      // Too many streams, or a server busy or failing: those pass; anything else needs the request changed.
+      if (response.status === 429 || response.status >= 500) {
+        this.retryLater(refusal.detail, refusal, Number(response.headers.get('Retry-After')) || 0);
         return;
       }
-      this.retryLater(`server answered ${response.status}`);
+      this.setState('error', refusal.detail, refusal);
     } catch (e) {
       if (probe.signal.aborted && this.probe !== probe) return;
-      this.retryLater('server unreachable');
+      this.retryLater('server unreachable', { status: 0, title: 'TailHub cannot be reached', detail: 'The server did not answer.' });
     }
   }
 
-  retryLater(why) {
-    const delay = this.backoff;
+  /** Tries again after the backoff, or after retryAfterSeconds if the server asked for longer. */
+  retryLater(why, refusal = null, retryAfterSeconds = 0) {
+    const delay = Math.max(this.backoff, retryAfterSeconds * 1000);
     this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
-    this.setState('offline', `${why}; retrying in ${Math.round(delay / 1000)} s`);
+    const retryIn = Math.round(delay / 1000);
+    this.setState('offline', `${why}; retrying in ${retryIn} s`, refusal && { ...refusal, retryIn });
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
-  setState(state, detail = '') {
+  setState(state, detail = '', refusal = null) {
     this.state = state;
-    this.handlers.state(state, detail);
+    this.handlers.state(state, detail, refusal);
   }
 }
 
-async function problemDetail(response) {
+/** What a refusal's problem+json says: { status, title, detail, parameter? }. */
+async function readRefusal(response) {
+  const status = response.status;
   try {
     const problem = await response.json();
-    return problem.detail || problem.title || `HTTP ${response.status}`;
+    return { status, title: problem.title || `HTTP ${status}`, detail: problem.detail || problem.title || `HTTP ${status}`, parameter: problem.parameter };
   } catch {
-    return `HTTP ${response.status}`;
+    return { status, title: `HTTP ${status}`, detail: `The server answered HTTP ${status}.` };
   }
 }

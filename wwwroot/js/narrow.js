@@ -3,7 +3,7 @@
 
 export const NARROW = matchMedia('(max-width: 600px)');
 
-/** The menu button opens and closes the folded part of the bar (sources and options). */
+/** The menu button opens and closes the folded part of the bar (sources, levels, fields and options). */
 export function foldBar(bar, button) {
   button.addEventListener('click', () => {
     const open = !bar.classList.contains('open');

@@ -1,5 +1,6 @@
 using TailHub.Configuration;
 using TailHub.Endpoints;
+using TailHub.History;
 using TailHub.Hosting;
 using TailHub.Limits;
 using TailHub.Logging;
@@ -51,6 +52,7 @@ public static class Program
         builder.Services.AddTailHubSecurity(builder.Configuration);
         builder.Services.AddTailHubAccessControl();
         builder.Services.AddTailHubScaleOut(builder.Configuration);
+        builder.Services.AddTailHubHistory(builder.Configuration);
 
         var app = builder.Build();
         app.UseTailHubForwardedHeaders();
@@ -69,6 +71,7 @@ public static class Program
             viewers.MapStream();
             viewers.MapStreamTokens();
             viewers.MapRunList();
+            viewers.MapHistory();
             var operators = app.MapGroup("").RequireAuthorization(AccessPolicies.Operator).AddEndpointFilter<SourceAccessFilter>();
             operators.MapBuilds();
             operators.MapRuns();

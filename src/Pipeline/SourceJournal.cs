@@ -5,7 +5,9 @@ namespace TailHub.Pipeline;
 
 /// <summary>One remembered stretch of a source's sequence: consecutive lines of one file from an offset, or a notice.</summary>
 /// <param name="File">The file the lines are in; null for a notice, or for lines kept nowhere (then they cannot be read back).</param>
-public sealed record JournalEntry(long FirstSeq, long TimestampMs, FileRef? File, long Start, SourceNotice? Notice, RedactionState Redaction = default);
+/// <param name="Continues">The lines follow the previous entry's in the same file without a break (it was split only
+/// to keep segments short): the two can be made one again when the journal grows past its cap.</param>
+public sealed record JournalEntry(long FirstSeq, long TimestampMs, FileRef? File, long Start, SourceNotice? Notice, RedactionState Redaction = default, bool Continues = false);
 
 /// <summary>
 /// Where each of a source's records came from, compactly: a run of consecutive lines of one file is one segment
@@ -30,6 +32,14 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     // Reading a line back means reading its segment from the segment's start: this bounds that read.
     private const long MaxSegmentBytes = 1024 * 1024;
 
+    // A segment also ends once it is a second old and holds this much, so a time (since=) is found to about a second
+    // in a busy file while the index stays near 1 % of the bytes it covers (an entry is about 150 bytes on disk).
+    private const long MinTimedSegmentBytes = 16 * 1024;
+    private const long SegmentMillis = 1000;
+
+    // A quiet file's segment ends after this long whatever it holds: time stays findable to the minute.
+    private const long MaxSegmentMillis = 60_000;
+
     // Files whose numbered end is remembered for a restart; the oldest are forgotten beyond this.
     private const int MaxPositions = 4096;
 
@@ -44,6 +54,10 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     private long _lastSeq;
     private FileRef? _lastFile;
     private long _lastEnd = -1;
+    private long _bytesReadBack;
+
+    /// <summary>Bytes read from files to give lines back (what a read costs: a deep page must not read from the start).</summary>
+    public long BytesReadBack => Interlocked.Read(ref _bytesReadBack);
 
     /// <summary>The last sequence number journalled.</summary>
     public long LastSeq
@@ -87,14 +101,21 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     private void AddLines(long firstSeq, long timestampMs, FileRef file, long start, long end, RedactionState before)
     {
         if (!ReferenceEquals(file, _lastFile) && _lastFile is { } previous) Remember(previous, _lastEnd);
-        if (ReferenceEquals(file, _lastFile) && start == _lastEnd && _entries.Last is { Notice: null, File: not null } last && end - last.Start <= MaxSegmentBytes)
+        var continues = ReferenceEquals(file, _lastFile) && start == _lastEnd && _entries.Last is { Notice: null, File: not null };
+        if (continues && _entries.Last is { } last && end - last.Start <= MaxSegmentBytes && !SegmentTimedOut(last, start, timestampMs))
         {
             _lastEnd = end;
             return;
         }
-        Append(new JournalEntry(firstSeq, timestampMs, file, start, null, before));
+        Append(new JournalEntry(firstSeq, timestampMs, file, start, null, before, continues));
         _lastFile = file;
         _lastEnd = end;
+    }
+
+    private static bool SegmentTimedOut(JournalEntry segment, long start, long timestampMs)
+    {
+        var age = timestampMs - segment.TimestampMs;
+        return age >= MaxSegmentMillis || (age >= SegmentMillis && start - segment.Start >= MinTimedSegmentBytes);
     }
 
     /// <summary>A notice ends the current segment; where its file got to is kept for a restart.</summary>
@@ -116,7 +137,7 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     {
         _entries.Add(entry);
         persist?.Invoke(entry);
-        _entries.TrimTo(_maxEntries);
+        _entries.Bound(_maxEntries);
     }
 
     /// <summary>Puts back what was persisted (<see cref="State.SourceStateStore"/>), before the first record is added.</summary>
@@ -128,7 +149,7 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
             {
                 _entries.Add(entry);
                 if (entry.Notice is { Kind: NoticeKind.Truncated, Identity: { } id }) _truncatedBefore[id] = entry.FirstSeq;
-                _entries.TrimTo(_maxEntries);
+                _entries.Bound(_maxEntries);
             }
             foreach (var position in positions) _positions[position.File.Identity] = position;
             _lastSeq = lastSeq;
@@ -156,12 +177,18 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
         lock (_lock) return _entries.ToList();
     }
 
-    public List<SourceRecord> Replay(long fromSeq, long toSeq, long nowMs)
+    public List<SourceRecord> Replay(long fromSeq, long toSeq, long nowMs) => Read(fromSeq, toSeq, nowMs).ToList();
+
+    /// <summary>
+    /// Records <paramref name="fromSeq"/> to <paramref name="toSeq"/>, read back as they are enumerated: each segment
+    /// read once from its start, so a long range (a download, a search) streams through the files without being held.
+    /// </summary>
+    public IEnumerable<SourceRecord> Read(long fromSeq, long toSeq, long nowMs)
     {
-        var output = new List<SourceRecord>();
-        if (fromSeq > toSeq) return output;
+        if (fromSeq > toSeq) yield break;
         List<(JournalEntry Entry, long LastSeq)> segments;
         Dictionary<FileIdentity, long> truncated;
+        SequenceGap? expired = null;
         lock (_lock)
         {
             segments = [];
@@ -174,8 +201,9 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
             }
             truncated = new Dictionary<FileIdentity, long>(_truncatedBefore);
             var oldest = _entries.Count > 0 ? _entries[0].FirstSeq : _lastSeq + 1;
-            if (fromSeq < oldest) output.Add(new SequenceGap(fromSeq, Math.Min(toSeq, oldest - 1), GapReason.Expired, nowMs));
+            if (fromSeq < oldest) expired = new SequenceGap(fromSeq, Math.Min(toSeq, oldest - 1), GapReason.Expired, nowMs);
         }
+        if (expired is not null) yield return expired;
 
         // One open file per file journalled: consecutive segments of a compressed file continue one decompression.
         var opened = new Dictionary<(FileRef, bool), ReadBackFile?>();
@@ -187,12 +215,12 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                 var last = Math.Min(toSeq, lastSeq);
                 if (entry.Notice is { } notice)
                 {
-                    output.Add(notice);
+                    yield return notice;
                     continue;
                 }
                 if (entry.File is not { } file)
                 {
-                    output.Add(new SequenceGap(first, last, GapReason.FileGone, nowMs));
+                    yield return new SequenceGap(first, last, GapReason.FileGone, nowMs);
                     continue;
                 }
                 // After a truncation the file holds other content; a copy made before it (copytruncate) may hold these lines.
@@ -202,55 +230,72 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                     source = file.Spooled ? (replaced ? null : _locator.OpenSpool(file)) : _locator.OpenForReadBack(file, replaced);
                     opened[(file, replaced)] = source;
                 }
-                var read = source is null ? first - 1 : ReadLines(source, file, entry.Start, entry.FirstSeq, first, last, entry.TimestampMs, entry.Redaction, output);
-                if (read < last) output.Add(new SequenceGap(Math.Max(first, read + 1), last, replaced ? GapReason.Truncated : GapReason.FileGone, nowMs));
+                var read = first - 1;
+                if (source is not null)
+                {
+                    foreach (var line in ReadLines(source, file, entry, first, last))
+                    {
+                        read = line.Seq;
+                        yield return line;
+                    }
+                }
+                if (read < last) yield return new SequenceGap(Math.Max(first, read + 1), last, replaced ? GapReason.Truncated : GapReason.FileGone, nowMs);
             }
         }
         finally
         {
             foreach (var source in opened.Values) source?.Dispose();
         }
-        return output;
     }
 
-    /// <summary>Reads the segment's lines from where its file is now; returns the last sequence number produced (or first - 1).</summary>
-    private long ReadLines(ReadBackFile source, FileRef file, long start, long firstSeq, long from, long to, long timestampMs, RedactionState redaction, List<SourceRecord> output)
+    /// <summary>
+    /// The sequence number of the first record read at or after <paramref name="timeMs"/>, as far as the segments'
+    /// times tell (a segment's lines are taken to have been read when it began); one past the last when none was.
+    /// </summary>
+    public long? SeqAt(long timeMs)
     {
-        var produced = from - 1;
-        try
+        lock (_lock) return _entries.FirstAtOrAfter(timeMs) is { } entry ? entry.FirstSeq : _lastSeq + 1;
+    }
+
+    /// <summary>Reads the segment's lines from where its file is now, up to <paramref name="to"/>; stops early where the file ends or fails.</summary>
+    private IEnumerable<LogLine> ReadLines(ReadBackFile source, FileRef file, JournalEntry segment, long from, long to)
+    {
+        // Every line from the segment's start is framed and masked, in order, so the state matches the live path's.
+        // A spool holds lines already cut and marked: its cap leaves room for the marker, so they are not cut again.
+        var framer = new LineFramer(file.Spooled ? maxLineBytes + 256 : maxLineBytes, _redactor, file, segment.Start, segment.Redaction);
+        var lines = new List<SourceRecord>();
+        var buffer = new byte[64 * 1024];
+        var seq = segment.FirstSeq;
+        var offset = segment.Start;
+        while (seq <= to)
         {
-            // Every line from the segment's start is framed and masked, in order, so the state matches the live path's.
-            // A spool holds lines already cut and marked: its cap leaves room for the marker, so they are not cut again.
-            var framer = new LineFramer(file.Spooled ? maxLineBytes + 256 : maxLineBytes, _redactor, file, start, redaction);
-            var lines = new List<SourceRecord>();
-            var buffer = new byte[64 * 1024];
-            var seq = firstSeq;
-            var offset = start;
-            while (seq <= to)
+            int n;
+            try
             {
-                var n = source.Read(buffer, offset);
-                if (n == 0) framer.FlushPartial(timestampMs, 0, lines);
-                else framer.Push(buffer.AsSpan(0, n), timestampMs, 0, lines);
-                offset += n;
-                foreach (var line in lines)
-                {
-                    if (seq >= from && seq <= to)
-                    {
-                        line.Seq = seq;
-                        output.Add(line);
-                        produced = seq;
-                    }
-                    seq++;
-                }
-                lines.Clear();
-                if (n == 0) break;
+                n = source.Read(buffer, offset);
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                // What was read stands; the rest is a gap (a compressed file still being written ends early).
+                yield break;
+            }
+            Interlocked.Add(ref _bytesReadBack, n);
+            if (n == 0) framer.FlushPartial(segment.TimestampMs, 0, lines);
+            else framer.Push(buffer.AsSpan(0, n), segment.TimestampMs, 0, lines);
+            offset += n;
+            foreach (var record in lines)
+            {
+                if (seq > to) break;
+                if (seq >= from)
+                {
+                    record.Seq = seq;
+                    yield return (LogLine)record;
+                }
+                seq++;
+            }
+            lines.Clear();
+            if (n == 0) break;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            // What was read stands; the rest is a gap (a compressed file still being written ends early).
-        }
-        return produced;
     }
 }
 
@@ -265,6 +310,40 @@ internal sealed class EntryWindow
     public JournalEntry? Last => Count > 0 ? _items[^1] : null;
 
     public void Add(JournalEntry entry) => _items.Add(entry);
+
+    /// <summary>
+    /// Keeps at most <paramref name="max"/> entries: first by making the older half coarser (a segment split only to
+    /// stay short is joined to the one before it, so those stretches stay readable, from further back), and only when
+    /// nothing is left to join by forgetting the oldest.
+    /// </summary>
+    public void Bound(int max)
+    {
+        if (Count <= max) return;
+        Coarsen();
+        TrimTo(max);
+    }
+
+    private void Coarsen()
+    {
+        var kept = new List<JournalEntry>(_items.Count - _head);
+        var half = _head + (_items.Count - _head) / 2;
+        var joined = false;
+        for (var i = _head; i < _items.Count; i++)
+        {
+            var entry = _items[i];
+            // Every other continuing entry of the older half is joined: each pass halves the density there, no more.
+            if (i < half && entry.Continues && !joined && kept.Count > 0 && kept[^1] is { Notice: null, File: { } file } && file.Identity == entry.File?.Identity)
+            {
+                joined = true;
+                continue;
+            }
+            joined = false;
+            kept.Add(entry);
+        }
+        _items.Clear();
+        _items.AddRange(kept);
+        _head = 0;
+    }
 
     public void TrimTo(int max)
     {
@@ -296,6 +375,24 @@ internal sealed class EntryWindow
     }
 
     public List<JournalEntry> ToList() => _items.GetRange(_head, Count);
+
+    /// <summary>The first entry made at or after <paramref name="timeMs"/> (times only grow, but for a clock set back).</summary>
+    public JournalEntry? FirstAtOrAfter(long timeMs)
+    {
+        int low = _head, high = _items.Count - 1;
+        JournalEntry? found = null;
+        while (low <= high)
+        {
+            var mid = low + (high - low) / 2;
+            if (_items[mid].TimestampMs >= timeMs)
+            {
+                found = _items[mid];
+                high = mid - 1;
+            }
+            else low = mid + 1;
+        }
+        return found;
+    }
 }
 
 /// <summary>How far a file was numbered: the offset after its last line given a sequence number.</summary>

@@ -53,3 +53,10 @@ public sealed class BigFileFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
+
+/// <summary>The test classes that share the one big file (generating it is the slow part).</summary>
+[CollectionDefinition(Name)]
+public sealed class BigFileCollection : ICollectionFixture<BigFileFixture>
+{
+    public const string Name = "big file";
+}

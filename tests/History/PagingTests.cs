@@ -9,7 +9,8 @@ namespace TailHub.Tests.History;
 /// <c>GET /api/sources/{name}/lines</c> over a large file that existed before TailHub started: every line, once, in
 /// order, page after page in both directions, and a page deep in the file read from near it, not from the start.
 /// </summary>
-public sealed class PagingTests(BigFileFixture big) : IClassFixture<BigFileFixture>
+[Collection(BigFileCollection.Name)]
+public sealed class PagingTests(BigFileFixture big)
 {
     private const int PageLines = 10_000;
 

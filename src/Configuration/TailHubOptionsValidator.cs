@@ -37,6 +37,9 @@ public sealed partial class TailHubOptionsValidator(IHostEnvironment environment
                 errors.Add($"{label}: Type '{section["Type"]}' is not supported (supported: {string.Join(", ", kinds.Types)}).");
             else
                 errors.AddRange(kind.Validate(section, context).Select(e => $"{label}: {e}"));
+            var retention = new List<string>();
+            History.Retention.RetentionOptions.From(section, retention);
+            errors.AddRange(retention.Select(e => $"{label}: {e}"));
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

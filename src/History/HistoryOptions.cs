@@ -43,6 +43,10 @@ public sealed class HistoryOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan SearchProgressInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How often each source's <c>Retention</c> is applied to the files TailHub writes for it.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Longest accepted search pattern, in characters.</summary>
     [Range(1, 10_000)]
     public int SearchMaxPatternLength { get; set; } = 1000;

@@ -6,6 +6,8 @@ public static class HistoryServiceCollectionExtensions
     {
         services.AddOptions<HistoryOptions>().Bind(configuration.GetSection(HistoryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<HistorySearches>();
+        services.AddSingleton<Retention.RetentionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Retention.RetentionService>());
         return services;
     }
 }

@@ -233,19 +233,54 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                 var read = first - 1;
                 if (source is not null)
                 {
-                    foreach (var line in ReadLines(source, file, entry, first, last))
+                    if (file.Spooled) Reading(file.Path, +1);
+                    try
                     {
-                        read = line.Seq;
-                        yield return line;
+                        foreach (var line in ReadLines(source, file, entry, first, last))
+                        {
+                            read = line.Seq;
+                            yield return line;
+                        }
+                    }
+                    finally
+                    {
+                        if (file.Spooled) Reading(file.Path, -1);
                     }
                 }
-                if (read < last) yield return new SequenceGap(Math.Max(first, read + 1), last, replaced ? GapReason.Truncated : GapReason.FileGone, nowMs);
+                if (read < last) yield return new SequenceGap(Math.Max(first, read + 1), last, GoneBecause(file, replaced), nowMs);
             }
         }
         finally
         {
             foreach (var source in opened.Values) source?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Why a file's lines cannot be read: overwritten (truncated), or gone; one of TailHub's own files that is gone
+    /// (neither it nor its compressed copy is there) was removed by retention: expired.
+    /// </summary>
+    private static GapReason GoneBecause(FileRef file, bool replaced) =>
+        replaced ? GapReason.Truncated
+        : file.Spooled && !File.Exists(file.Path) && !File.Exists(file.Path + ".gz") ? GapReason.Expired
+        : GapReason.FileGone;
+
+    private readonly Dictionary<string, int> _reading = new(StringComparer.Ordinal);
+
+    private void Reading(string path, int delta)
+    {
+        lock (_reading)
+        {
+            var count = _reading.GetValueOrDefault(path) + delta;
+            if (count > 0) _reading[path] = count;
+            else _reading.Remove(path);
+        }
+    }
+
+    /// <summary>Whether one of TailHub's own files is being read back now (a download, a search): retention leaves it.</summary>
+    public bool IsReading(string path)
+    {
+        lock (_reading) return _reading.ContainsKey(path);
     }
 
     /// <summary>

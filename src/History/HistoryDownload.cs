@@ -33,15 +33,23 @@ public static class HistoryDownload
         var output = response.BodyWriter;
         var cancellationToken = context.RequestAborted;
         var pending = 0;
-        foreach (var record in live.Hub.Read(range.From, range.To))
+        foreach (var record in live.Hub.Read(range.From, range.To, blocks: true))
         {
-            if (record is not LogLine line) continue;
-            var bytes = line.Utf8;
-            var span = output.GetSpan(bytes.Length + 1);
-            bytes.CopyTo(span);
-            span[bytes.Length] = (byte)'\n';
-            output.Advance(bytes.Length + 1);
-            pending += bytes.Length + 1;
+            if (record is VerbatimLineBlock block)
+            {
+                output.Write(block.Text);
+                pending += block.Text.Length;
+            }
+            else if (record is LogLine line)
+            {
+                var bytes = line.Utf8;
+                var span = output.GetSpan(bytes.Length + 1);
+                bytes.CopyTo(span);
+                span[bytes.Length] = (byte)'\n';
+                output.Advance(bytes.Length + 1);
+                pending += bytes.Length + 1;
+            }
+            else continue;
             if (pending < FlushBytes) continue;
             pending = 0;
             var flushed = await output.FlushAsync(cancellationToken);

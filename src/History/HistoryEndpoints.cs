@@ -86,7 +86,11 @@ public static class HistoryEndpoints
         var (range, problem) = HistoryRange.Span(query, live!);
         if (problem is not null) return problem;
 
-        var search = new HistorySearch(live!, pattern, limit, context, o, time);
+        // The same pattern with ^ and $ at every line, to search a block of lines at once; not for one anchored at the text's ends.
+        var blockPattern = q.Contains("\\A", StringComparison.Ordinal) || q.Contains("\\z", StringComparison.Ordinal) || q.Contains("\\Z", StringComparison.Ordinal)
+            ? null
+            : new Regex(q, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | RegexOptions.Multiline, o.SearchMatchTimeout);
+        var search = new HistorySearch(live!, pattern, blockPattern, limit, context, o, time);
         searches.Start();
         var end = SearchEnd.Cancelled;
         try

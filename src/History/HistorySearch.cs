@@ -31,7 +31,14 @@ public enum SearchEnd
 /// <c>{"type":"end","reason","scannedTo","hits","next"}</c>, where <c>next.after</c> continues the search (null when
 /// it is complete). Lines are the read-back lines, masked as the live path masks them.
 /// </summary>
-public sealed class HistorySearch(LiveSource live, Regex pattern, int limit, int context, HistoryOptions options, TimeProvider time)
+/// <remarks>
+/// Stretches of lines that need no framing or masking come from the journal as one block of text
+/// (<see cref="VerbatimLineBlock"/>): the block is searched as a whole with <paramref name="blockPattern"/> (the
+/// pattern with <c>^</c>/<c>$</c> at every line), and each line it matches in is confirmed with the pattern itself, so
+/// a hit is a line the pattern matches on its own. Without a block pattern (one that anchors at the text's ends with
+/// <c>\A</c>, <c>\z</c>, <c>\Z</c>), every line of a block is matched on its own.
+/// </remarks>
+public sealed class HistorySearch(LiveSource live, Regex pattern, Regex? blockPattern, int limit, int context, HistoryOptions options, TimeProvider time)
 {
     private readonly Queue<LogLine> _before = new();
     private readonly Queue<(LogLine Hit, LogLine[] Before, List<LogLine> After)> _waiting = new();
@@ -39,6 +46,9 @@ public sealed class HistorySearch(LiveSource live, Regex pattern, int limit, int
     private Utf8JsonWriter? _json;
     private System.IO.Pipelines.PipeWriter? _output;
     private long _current;
+    private long _lastHit;
+    private readonly List<int> _byteStarts = [];
+    private readonly List<int> _charStarts = [];
 
     public int Hits { get; private set; }
 
@@ -61,13 +71,19 @@ public sealed class HistorySearch(LiveSource live, Regex pattern, int limit, int
         var reported = started;
         var end = SearchEnd.Done;
         string? error = null;
-        var lastHit = 0L;
         var checkedLines = 0;
         try
         {
-            foreach (var record in live.Hub.Read(range.From, range.To))
+            foreach (var record in live.Hub.Read(range.From, range.To, blocks: true))
             {
-                if (record is LogLine line)
+                if (record is VerbatimLineBlock block)
+                {
+                    _current = block.Seq;
+                    if (SearchBlock(block)) end = SearchEnd.Limit;
+                    if (await WriteReadyAsync(output, cancellationToken)) reported = time.GetTimestamp();
+                    if (Hits >= limit && !_waiting.Any(w => w.After.Count < context)) break;
+                }
+                else if (record is LogLine line)
                 {
                     _current = line.Seq;
                     // Once the limit is reached, only the last hits' following context is still read.
@@ -81,7 +97,7 @@ public sealed class HistorySearch(LiveSource live, Regex pattern, int limit, int
                     if (Matches(line))
                     {
                         Hits++;
-                        lastHit = line.Seq;
+                        _lastHit = line.Seq;
                         _waiting.Enqueue((line, [.. _before], []));
                         if (Hits >= limit) end = SearchEnd.Limit;
                     }
@@ -90,7 +106,9 @@ public sealed class HistorySearch(LiveSource live, Regex pattern, int limit, int
                     if (await WriteReadyAsync(output, cancellationToken)) reported = time.GetTimestamp();
                 }
                 if (Hits < limit) ScannedTo = record.LastSeq;
-                if (++checkedLines % 1024 != 0) continue;
+                checkedLines += record is VerbatimLineBlock ? 1024 : 1;
+                if (checkedLines < 1024) continue;
+                checkedLines = 0;
                 cancellationToken.ThrowIfCancellationRequested();
                 if (time.GetElapsedTime(started) >= options.SearchMaxDuration)
                 {
@@ -104,7 +122,7 @@ public sealed class HistorySearch(LiveSource live, Regex pattern, int limit, int
                     reported = time.GetTimestamp();
                 }
             }
-            if (end == SearchEnd.Limit) ScannedTo = lastHit;
+            if (end == SearchEnd.Limit) ScannedTo = _lastHit;
         }
         catch (RegexMatchTimeoutException)
         {
@@ -129,6 +147,78 @@ public sealed class HistorySearch(LiveSource live, Regex pattern, int limit, int
         return end;
     }
 
+    /// <summary>Searches a block of lines; true when the hit limit was reached in it.</summary>
+    private bool SearchBlock(VerbatimLineBlock block)
+    {
+        var text = block.Text;
+        if (_chars.Length < text.Length) _chars = new char[Math.Max(text.Length, _chars.Length * 2)];
+        var length = Encoding.UTF8.GetChars(text, _chars);
+        var chars = _chars.AsSpan(0, length);
+        // Where each line starts, in bytes and in characters (the n-th newline is the n-th in both).
+        _byteStarts.Clear();
+        _charStarts.Clear();
+        for (var at = 0; at < text.Length; at = text.AsSpan(at).IndexOf((byte)'\n') + at + 1) _byteStarts.Add(at);
+        for (var at = 0; at < length; at = chars[at..].IndexOf('\n') + at + 1) _charStarts.Add(at);
+        _byteStarts.Add(text.Length);
+        _charStarts.Add(length);
+        var count = _byteStarts.Count - 1;
+
+        // Hits still waiting for following lines take the block's first ones.
+        for (var i = 0; i < Math.Min(context, count) && AddAfter(LineOf(block, i)); i++) { }
+
+        var reachedLimit = false;
+        var line = 0;
+        while (line < count && Hits < limit)
+        {
+            int candidate;
+            if (blockPattern is null) candidate = line;
+            else
+            {
+                candidate = -1;
+                foreach (var match in blockPattern.EnumerateMatches(chars[_charStarts[line]..]))
+                {
+                    candidate = LineAt(_charStarts[line] + match.Index, line);
+                    break;
+                }
+                if (candidate < 0) break;
+            }
+            _current = block.Seq + candidate;
+            if (candidate < count && pattern.IsMatch(chars[_charStarts[candidate]..(_charStarts[candidate + 1] - 1)]))
+            {
+                var hit = LineOf(block, candidate);
+                var before = new List<LogLine>(context);
+                var fromQueue = Math.Max(0, context - candidate);
+                before.AddRange(_before.Skip(Math.Max(0, _before.Count - fromQueue)));
+                for (var i = Math.Max(0, candidate - context); i < candidate; i++) before.Add(LineOf(block, i));
+                Hits++;
+                _lastHit = hit.Seq;
+                _waiting.Enqueue((hit, [.. before], []));
+                for (var i = candidate + 1; i <= Math.Min(count - 1, candidate + context); i++) AddAfter(LineOf(block, i));
+                if (Hits >= limit) reachedLimit = true;
+            }
+            line = candidate + 1;
+        }
+
+        // The lines before whatever comes next: the block's last ones.
+        for (var i = Math.Max(0, count - context); i < count; i++)
+        {
+            _before.Enqueue(LineOf(block, i));
+            if (_before.Count > context) _before.Dequeue();
+        }
+        return reachedLimit;
+    }
+
+    /// <summary>The line of the block holding character <paramref name="index"/>, from line <paramref name="from"/> on.</summary>
+    private int LineAt(int index, int from)
+    {
+        var found = _charStarts.BinarySearch(from, _charStarts.Count - from, index, null);
+        return found >= 0 ? found : ~found - 1;
+    }
+
+    /// <summary>Line <paramref name="index"/> of the block as a line object (for a hit and its context only).</summary>
+    private LogLine LineOf(VerbatimLineBlock block, int index) =>
+        new(block.Text.AsSpan(_byteStarts[index], _byteStarts[index + 1] - _byteStarts[index] - 1).ToArray(), null, 0, 0, block.TimestampMs) { Seq = block.Seq + index };
+
     private bool Matches(LogLine line)
     {
         var bytes = line.Utf8;
@@ -141,9 +231,9 @@ public sealed class HistorySearch(LiveSource live, Regex pattern, int limit, int
     private bool AddAfter(LogLine line)
     {
         var any = false;
-        foreach (var (_, _, after) in _waiting)
+        foreach (var (hit, _, after) in _waiting)
         {
-            if (after.Count >= context) continue;
+            if (after.Count >= context || line.Seq <= (after.Count > 0 ? after[^1].Seq : hit.Seq)) continue;
             after.Add(line);
             any = true;
         }

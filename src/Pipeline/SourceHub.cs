@@ -118,7 +118,10 @@ public sealed class SourceHub
     /// Records <paramref name="fromSeq"/> to <paramref name="toSeq"/> as they are read back, for ranges too long to
     /// hold (a download, a search): the history holds every record, the backlog's too.
     /// </summary>
-    public IEnumerable<SourceRecord> Read(long fromSeq, long toSeq) => _history.Read(fromSeq, toSeq, _time.GetUtcNow().ToUnixTimeMilliseconds());
+    /// <param name="blocks">Lines that need no framing or masking may come as <see cref="VerbatimLineBlock"/>s (for readers that want the text).</param>
+    public IEnumerable<SourceRecord> Read(long fromSeq, long toSeq, bool blocks = false) => blocks && _history is SourceJournal journal
+        ? journal.Read(fromSeq, toSeq, _time.GetUtcNow().ToUnixTimeMilliseconds(), blocks: true)
+        : _history.Read(fromSeq, toSeq, _time.GetUtcNow().ToUnixTimeMilliseconds());
 
     /// <summary>
     /// The sequence number of the first record read at or after <paramref name="time"/> (one past the last when none

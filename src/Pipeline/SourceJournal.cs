@@ -1,4 +1,5 @@
 using TailHub.Pipeline.Redaction;
+using TailHub.Pipeline.Spool;
 using TailHub.Sources;
 
 namespace TailHub.Pipeline;
@@ -183,7 +184,15 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     /// Records <paramref name="fromSeq"/> to <paramref name="toSeq"/>, read back as they are enumerated: each segment
     /// read once from its start, so a long range (a download, a search) streams through the files without being held.
     /// </summary>
-    public IEnumerable<SourceRecord> Read(long fromSeq, long toSeq, long nowMs)
+    public IEnumerable<SourceRecord> Read(long fromSeq, long toSeq, long nowMs) => Read(fromSeq, toSeq, nowMs, blocks: false);
+
+    /// <summary>
+    /// As <see cref="Read(long, long, long)"/>, but where a stretch of whole lines read from a file is what framing and
+    /// masking would give unchanged (<see cref="VerbatimLines"/>: valid UTF-8, nothing to cut, nothing to mask), it is
+    /// given as one <see cref="VerbatimLineBlock"/> instead of a line object each: for readers of long ranges that
+    /// want the text (a download, a search).
+    /// </summary>
+    public IEnumerable<SourceRecord> Read(long fromSeq, long toSeq, long nowMs, bool blocks)
     {
         if (fromSeq > toSeq) yield break;
         List<(JournalEntry Entry, long LastSeq)> segments;
@@ -236,9 +245,9 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                     if (file.Spooled) Reading(file.Path, +1);
                     try
                     {
-                        foreach (var line in ReadLines(source, file, entry, first, last))
+                        foreach (var line in ReadLines(source, file, entry, first, last, blocks))
                         {
-                            read = line.Seq;
+                            read = line.LastSeq;
                             yield return line;
                         }
                     }
@@ -293,11 +302,12 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     }
 
     /// <summary>Reads the segment's lines from where its file is now, up to <paramref name="to"/>; stops early where the file ends or fails.</summary>
-    private IEnumerable<LogLine> ReadLines(ReadBackFile source, FileRef file, JournalEntry segment, long from, long to)
+    private IEnumerable<SourceRecord> ReadLines(ReadBackFile source, FileRef file, JournalEntry segment, long from, long to, bool blocks)
     {
         // Every line from the segment's start is framed and masked, in order, so the state matches the live path's.
         // A spool holds lines already cut and marked: its cap leaves room for the marker, so they are not cut again.
-        var framer = new LineFramer(file.Spooled ? maxLineBytes + 256 : maxLineBytes, _redactor, file, segment.Start, segment.Redaction);
+        var cap = file.Spooled ? maxLineBytes + 256 : maxLineBytes;
+        var framer = new LineFramer(cap, _redactor, file, segment.Start, segment.Redaction);
         var lines = new List<SourceRecord>();
         var buffer = new byte[64 * 1024];
         var seq = segment.FirstSeq;
@@ -315,16 +325,28 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                 yield break;
             }
             Interlocked.Add(ref _bytesReadBack, n);
+            if (blocks && seq >= from && VerbatimBlock(framer, buffer, n, cap, to - seq + 1) is { Bytes: > 0 } block)
+            {
+                yield return new VerbatimLineBlock(buffer.AsSpan(0, block.Bytes).ToArray(), block.Count, segment.TimestampMs) { Seq = seq };
+                seq += block.Count;
+                // The next read starts at the next line: the framer holds no partial line, so the next block can be whole too.
+                offset += block.Bytes;
+                framer.Reset(offset, framer.Redaction);
+                continue;
+            }
+            // Reading for blocks, only whole lines are framed, for the same reason (unless one line fills the buffer).
+            var take = n;
+            if (blocks && buffer.AsSpan(0, n).LastIndexOf((byte)'\n') is var newline and >= 0) take = newline + 1;
+            offset += take;
             if (n == 0) framer.FlushPartial(segment.TimestampMs, 0, lines);
-            else framer.Push(buffer.AsSpan(0, n), segment.TimestampMs, 0, lines);
-            offset += n;
+            else framer.Push(buffer.AsSpan(0, take), segment.TimestampMs, 0, lines);
             foreach (var record in lines)
             {
                 if (seq > to) break;
                 if (seq >= from)
                 {
                     record.Seq = seq;
-                    yield return (LogLine)record;
+                    yield return record;
                 }
                 seq++;
             }
@@ -332,6 +354,32 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
             if (n == 0) break;
         }
     }
+
+    /// <summary>
+    /// The whole lines at the start of <paramref name="buffer"/> that framing and masking would leave as they are, when
+    /// the framer holds nothing and no masking state carries into them, and there are at most <paramref name="room"/>.
+    /// </summary>
+    private static (int Bytes, int Count) VerbatimBlock(LineFramer framer, byte[] buffer, int n, int cap, long room)
+    {
+        if (n == 0 || framer.HasPartialLine || framer.Redaction.InPrivateKey) return default;
+        var whole = buffer.AsSpan(0, n);
+        var last = whole.LastIndexOf((byte)'\n');
+        if (last < 0) return default;
+        whole = whole[..(last + 1)];
+        var count = VerbatimLines.Count(whole, cap, framer.Redactor);
+        return count > 0 && count <= room ? (whole.Length, count) : default;
+    }
+}
+
+/// <summary>
+/// Consecutive whole lines as one record: their text, each ending in <c>\n</c>, exactly as the lines would be (framing
+/// and masking leave them unchanged). Only long reads of history ask for these (<see cref="SourceJournal.Read(long, long, long, bool)"/>).
+/// </summary>
+public sealed class VerbatimLineBlock(byte[] text, int count, long timestampMs) : SourceRecord(timestampMs)
+{
+    public byte[] Text { get; } = text;
+    public int Count { get; } = count;
+    public override int SeqCount => Count;
 }
 
 /// <summary>The journal's entries, oldest first, trimmed from the front without moving the rest every time.</summary>

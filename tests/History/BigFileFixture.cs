@@ -14,6 +14,7 @@ public sealed class BigFileFixture : IAsyncLifetime
     public TailHubServer Server { get; private set; } = null!;
     public long LineCount { get; private set; }
     public long FileBytes { get; private set; }
+    public string Path { get; private set; } = "";
 
     public static string TextOf(long n) => $"line {n:D9} {Padding(n)}";
 
@@ -24,6 +25,7 @@ public sealed class BigFileFixture : IAsyncLifetime
     {
         var folder = new TempFolder();
         var path = folder.PathOf("big.log");
+        Path = path;
         using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
         {
             var n = 0L;

@@ -37,7 +37,12 @@ public sealed class BigFileFixture : IAsyncLifetime
             LineCount = n;
             FileBytes = stream.Length;
         }
-        Server = await TailHubServer.StartAsync(new Dictionary<string, string> { ["big"] = "big.log" }, folder: folder);
+        Server = await TailHubServer.StartAsync(new Dictionary<string, string> { ["big"] = "big.log" }, new Dictionary<string, string?>
+        {
+            // A search reports progress at once, and a costly pattern is slow rather than timed out (SearchCancellationTests).
+            ["TailHub:History:SearchProgressInterval"] = "00:00:00.010",
+            ["TailHub:History:SearchMatchTimeout"] = "00:00:10",
+        }, folder);
         // The source's first record is its "following" notice; the file's lines follow it.
         await Server.WaitForPublishedAsync("big", LineCount + 1);
         var first = await Server.Client.PageAsync("big", "after=0&limit=10");

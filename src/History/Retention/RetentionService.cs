@@ -30,6 +30,8 @@ public sealed class RetentionService(LiveSources sources, IConfiguration configu
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_policies.Count == 0) return;
+        // Off the start-up path: the first sweep runs once the host has started.
+        await Task.Yield();
         using var timer = new PeriodicTimer(history.Value.RetentionInterval, time);
         try
         {

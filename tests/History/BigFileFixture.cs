@@ -61,8 +61,11 @@ public sealed class BigFileFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
 
-/// <summary>The test classes that share the one big file (generating it is the slow part).</summary>
-[CollectionDefinition(Name)]
+/// <summary>
+/// The test classes that share the one big file (generating it is the slow part). They read 50 MB many times over and
+/// run a deliberately costly search: alone, so they do not starve the timing-sensitive tests of the rest of the suite.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BigFileCollection : ICollectionFixture<BigFileFixture>
 {
     public const string Name = "big file";

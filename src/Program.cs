@@ -1,6 +1,7 @@
 using TailHub.Alerts;
 using TailHub.Configuration;
 using TailHub.Endpoints;
+using TailHub.History;
 using TailHub.Hosting;
 using TailHub.Limits;
 using TailHub.Logging;
@@ -59,6 +60,7 @@ public static class Program
         builder.Services.AddTailHubAccessControl();
         builder.Services.AddTailHubAlerts(builder.Configuration);
         builder.Services.AddTailHubScaleOut(builder.Configuration);
+        builder.Services.AddTailHubHistory(builder.Configuration);
 
         var app = builder.Build();
         app.UseTailHubForwardedHeaders();
@@ -77,6 +79,7 @@ public static class Program
             viewers.MapStream();
             viewers.MapStreamTokens();
             viewers.MapRunList();
+            viewers.MapHistory();
             var operators = app.MapGroup("").RequireAuthorization(AccessPolicies.Operator).AddEndpointFilter<SourceAccessFilter>();
             operators.MapBuilds();
             operators.MapRuns();

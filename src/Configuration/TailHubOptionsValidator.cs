@@ -37,6 +37,9 @@ public sealed partial class TailHubOptionsValidator(IHostEnvironment environment
                 errors.Add($"{label}: Type '{section["Type"]}' is not supported (supported: {string.Join(", ", kinds.Types)}).");
             else
                 errors.AddRange(kind.Validate(section, context).Select(e => $"{label}: {e}"));
+            var retention = new List<string>();
+            History.Retention.RetentionOptions.From(section, retention);
+            errors.AddRange(retention.Select(e => $"{label}: {e}"));
         }
         if (options.PublicUrl is { Length: > 0 } publicUrl && (!Uri.TryCreate(publicUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
             errors.Add($"PublicUrl '{publicUrl}' must be an absolute http:// or https:// URL (where people open TailHub).");

@@ -33,11 +33,14 @@ public static class StreamEndpoints
         TailHubMetrics metrics,
         ViewerAdmission admission,
         IOptions<LimitsOptions> limits,
+        IOptions<History.HistoryOptions> historyOptions,
         Security.AccessPolicy access)
     {
         var o = options.Value;
         var request = StreamRequest.Parse(context.Request, sources, o, limits.Value.MaxSourcesPerStream, name => access.AllowsSource(context.User, name));
         if (request.Problem is { } problem) return problem;
+        var (startAt, sinceProblem) = SinceStarts(request, historyOptions.Value.MaxStreamReplayLines);
+        if (sinceProblem is not null) return sinceProblem;
 
         // Checked before subscribing: a viewer over a cap is turned away, and nobody else's stream is touched.
         var (lease, refusal) = admission.TryAdmit(context.Connection.RemoteIpAddress);
@@ -59,7 +62,7 @@ public static class StreamEndpoints
             {
                 var broadcaster = request.Sources[i];
                 published[i] = broadcaster.Subscribe(viewer);
-                CursorPosition? resumeFrom = request.Cursor?.Positions.TryGetValue(broadcaster.Name, out var p) == true ? p : null;
+                CursorPosition? resumeFrom = request.Cursor?.Positions.TryGetValue(broadcaster.Name, out var p) == true ? p : startAt[i];
                 history.Add(ResumePolicy.HistoryFor(broadcaster.Hub, resumeFrom, request.Backlog, published[i], time.GetUtcNow().ToUnixTimeMilliseconds(), out var position));
                 viewer.Positions[i] = position;
             }
@@ -85,6 +88,28 @@ public static class StreamEndpoints
             logger.LogDebug("Viewer left {Sources} ({Viewers} viewers)", string.Join(",", viewer.SourceNames), registry.Count);
         }
         return Results.Empty;
+    }
+
+    /// <summary>
+    /// Where <c>since=</c> starts each source the cursor does not place: just before the first record read at or after
+    /// the time. A time further back than the stream replays is refused, pointing at <c>/lines</c>.
+    /// </summary>
+    private static (CursorPosition?[] Starts, IResult? Problem) SinceStarts(StreamRequest request, int maxReplay)
+    {
+        var starts = new CursorPosition?[request.Sources.Count];
+        if (request.Since is not { } since) return (starts, null);
+        for (var i = 0; i < request.Sources.Count; i++)
+        {
+            var hub = request.Sources[i].Hub;
+            if (request.Cursor?.Positions.ContainsKey(hub.Name) == true) continue;
+            if (hub.SeqAt(since) is not { } seq)
+                return (starts, Problems.BadRequest("since", $"Source '{hub.Name}' does not keep when its lines were read (a mirror of another TailHub)."));
+            if (hub.LastSeq - (seq - 1) > maxReplay)
+                return (starts, Problems.BadRequest("since",
+                    $"since is {hub.LastSeq - seq + 1} records back in source '{hub.Name}'; the stream replays at most {maxReplay}. Read older lines with GET /api/sources/{hub.Name}/lines?since=…"));
+            starts[i] = new CursorPosition(hub.Epoch, seq - 1);
+        }
+        return (starts, null);
     }
 
     private static IResult Refuse(HttpContext context, AdmissionRefusal refusal, LimitsOptions limits) => refusal == AdmissionRefusal.ClientFull

@@ -16,6 +16,9 @@ public sealed class StreamRequest
     /// <summary>Only lines at this level or above (<c>level=warn</c>); <see cref="LineLevel.Unknown"/>: every line.</summary>
     public LineLevel MinLevel { get; private init; }
     public StreamCursor? Cursor { get; private init; }
+
+    /// <summary><c>since=</c>: sources the cursor does not place start from the first record read at or after it.</summary>
+    public DateTimeOffset? Since { get; private init; }
     public IResult? Problem { get; private init; }
 
     public static StreamRequest Parse(HttpRequest request, LiveSources live, TailHubOptions options, int maxSources = int.MaxValue, Func<string, bool>? allowed = null)
@@ -84,7 +87,14 @@ public sealed class StreamRequest
         var cursor = StreamCursor.TryParse(id, out var error);
         if (error is not null) return Fail(Problems.BadRequest("Last-Event-ID", error));
 
-        return new StreamRequest { Sources = chosen, Backlog = backlog, Grep = grep, MinLevel = minLevel, Cursor = cursor };
+        DateTimeOffset? since = null;
+        if (query.ContainsKey("since"))
+        {
+            since = History.HistoryRange.ParseTime(query["since"]);
+            if (since is null) return Fail(Problems.BadRequest("since", "since must be a time, e.g. 2026-12-01T10:00:00Z (ISO 8601; without an offset it is UTC)."));
+        }
+
+        return new StreamRequest { Sources = chosen, Backlog = backlog, Grep = grep, MinLevel = minLevel, Cursor = cursor, Since = since };
     }
 
     private static StreamRequest Fail(IResult problem) => new() { Problem = problem };

@@ -56,6 +56,21 @@ public sealed class BacklogRing(int capacity)
         }
     }
 
+    /// <summary>The sequence number of the first record held that was read at or after <paramref name="timeMs"/>.</summary>
+    public long? FirstAtOrAfter(long timeMs)
+    {
+        lock (_lock)
+        {
+            var held = Math.Min(_count, _capacity);
+            for (var i = _count - held; i < _count; i++)
+            {
+                var record = _items[(int)(i % _capacity)];
+                if (record.TimestampMs >= timeMs) return SequenceGap.FirstSeqOf(record);
+            }
+            return null;
+        }
+    }
+
     private long OldestLocked()
     {
         if (_count == 0) return 1;

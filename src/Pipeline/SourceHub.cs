@@ -54,6 +54,9 @@ public sealed class SourceHub
     public ChannelWriter<SourceRecord[]> Input => _channel.Writer;
     public BacklogRing Backlog { get; }
 
+    /// <summary>Where the records older than the backlog are kept (the files' journal, for most sources).</summary>
+    public ISourceHistory Journal => _history;
+
     /// <summary>The newest sequence number remembered.</summary>
     public long LastSeq => Interlocked.Read(ref _lastSeq);
 
@@ -109,6 +112,27 @@ public sealed class SourceHub
         var replayed = _history.Replay(afterSeq + 1, firstInMemory - 1, _time.GetUtcNow().ToUnixTimeMilliseconds());
         replayed.AddRange(fromMemory);
         return replayed;
+    }
+
+    /// <summary>
+    /// Records <paramref name="fromSeq"/> to <paramref name="toSeq"/> as they are read back, for ranges too long to
+    /// hold (a download, a search): the history holds every record, the backlog's too.
+    /// </summary>
+    /// <param name="blocks">Lines that need no framing or masking may come as <see cref="VerbatimLineBlock"/>s (for readers that want the text).</param>
+    public IEnumerable<SourceRecord> Read(long fromSeq, long toSeq, bool blocks = false) => blocks && _history is SourceJournal journal
+        ? journal.Read(fromSeq, toSeq, _time.GetUtcNow().ToUnixTimeMilliseconds(), blocks: true)
+        : _history.Read(fromSeq, toSeq, _time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    /// <summary>
+    /// The sequence number of the first record read at or after <paramref name="time"/> (one past the last when none
+    /// was yet): from the history's segment times, made exact by the backlog's own times for recent records. Null when
+    /// the history does not know times.
+    /// </summary>
+    public long? SeqAt(DateTimeOffset time)
+    {
+        var ms = time.ToUnixTimeMilliseconds();
+        if (_history.SeqAt(ms) is not { } seq) return null;
+        return Backlog.FirstAtOrAfter(ms) is { } exact && exact < seq ? exact : seq;
     }
 
     /// <summary>

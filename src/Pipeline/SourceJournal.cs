@@ -1,11 +1,14 @@
 using TailHub.Pipeline.Redaction;
+using TailHub.Pipeline.Spool;
 using TailHub.Sources;
 
 namespace TailHub.Pipeline;
 
 /// <summary>One remembered stretch of a source's sequence: consecutive lines of one file from an offset, or a notice.</summary>
 /// <param name="File">The file the lines are in; null for a notice, or for lines kept nowhere (then they cannot be read back).</param>
-public sealed record JournalEntry(long FirstSeq, long TimestampMs, FileRef? File, long Start, SourceNotice? Notice, RedactionState Redaction = default);
+/// <param name="Continues">The lines follow the previous entry's in the same file without a break (it was split only
+/// to keep segments short): the two can be made one again when the journal grows past its cap.</param>
+public sealed record JournalEntry(long FirstSeq, long TimestampMs, FileRef? File, long Start, SourceNotice? Notice, RedactionState Redaction = default, bool Continues = false);
 
 /// <summary>
 /// Where each of a source's records came from, compactly: a run of consecutive lines of one file is one segment
@@ -32,6 +35,14 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     // Reading a line back means reading its segment from the segment's start: this bounds that read.
     private const long MaxSegmentBytes = 1024 * 1024;
 
+    // A segment also ends once it is a second old and holds this much, so a time (since=) is found to about a second
+    // in a busy file while the index stays near 1 % of the bytes it covers (an entry is about 150 bytes on disk).
+    private const long MinTimedSegmentBytes = 16 * 1024;
+    private const long SegmentMillis = 1000;
+
+    // A quiet file's segment ends after this long whatever it holds: time stays findable to the minute.
+    private const long MaxSegmentMillis = 60_000;
+
     // Files whose numbered end is remembered for a restart; the oldest are forgotten beyond this.
     private const int MaxPositions = 4096;
 
@@ -46,6 +57,10 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     private long _lastSeq;
     private FileRef? _lastFile;
     private long _lastEnd = -1;
+    private long _bytesReadBack;
+
+    /// <summary>Bytes read from files to give lines back (what a read costs: a deep page must not read from the start).</summary>
+    public long BytesReadBack => Interlocked.Read(ref _bytesReadBack);
 
     /// <summary>The last sequence number journalled.</summary>
     public long LastSeq
@@ -89,14 +104,21 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     private void AddLines(long firstSeq, long timestampMs, FileRef file, long start, long end, RedactionState before)
     {
         if (!ReferenceEquals(file, _lastFile) && _lastFile is { } previous) Remember(previous, _lastEnd);
-        if (ReferenceEquals(file, _lastFile) && start == _lastEnd && _entries.Last is { Notice: null, File: not null } last && end - last.Start <= MaxSegmentBytes)
+        var continues = ReferenceEquals(file, _lastFile) && start == _lastEnd && _entries.Last is { Notice: null, File: not null };
+        if (continues && _entries.Last is { } last && end - last.Start <= MaxSegmentBytes && !SegmentTimedOut(last, start, timestampMs))
         {
             _lastEnd = end;
             return;
         }
-        Append(new JournalEntry(firstSeq, timestampMs, file, start, null, before));
+        Append(new JournalEntry(firstSeq, timestampMs, file, start, null, before, continues));
         _lastFile = file;
         _lastEnd = end;
+    }
+
+    private static bool SegmentTimedOut(JournalEntry segment, long start, long timestampMs)
+    {
+        var age = timestampMs - segment.TimestampMs;
+        return age >= MaxSegmentMillis || (age >= SegmentMillis && start - segment.Start >= MinTimedSegmentBytes);
     }
 
     /// <summary>A notice ends the current segment; where its file got to is kept for a restart.</summary>
@@ -118,7 +140,7 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
     {
         _entries.Add(entry);
         persist?.Invoke(entry);
-        _entries.TrimTo(_maxEntries);
+        _entries.Bound(_maxEntries);
     }
 
     /// <summary>Puts back what was persisted (<see cref="State.SourceStateStore"/>), before the first record is added.</summary>
@@ -130,7 +152,7 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
             {
                 _entries.Add(entry);
                 if (entry.Notice is { Kind: NoticeKind.Truncated, Identity: { } id }) _truncatedBefore[id] = entry.FirstSeq;
-                _entries.TrimTo(_maxEntries);
+                _entries.Bound(_maxEntries);
             }
             foreach (var position in positions) _positions[position.File.Identity] = position;
             _lastSeq = lastSeq;
@@ -158,12 +180,26 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
         lock (_lock) return _entries.ToList();
     }
 
-    public List<SourceRecord> Replay(long fromSeq, long toSeq, long nowMs)
+    public List<SourceRecord> Replay(long fromSeq, long toSeq, long nowMs) => Read(fromSeq, toSeq, nowMs).ToList();
+
+    /// <summary>
+    /// Records <paramref name="fromSeq"/> to <paramref name="toSeq"/>, read back as they are enumerated: each segment
+    /// read once from its start, so a long range (a download, a search) streams through the files without being held.
+    /// </summary>
+    public IEnumerable<SourceRecord> Read(long fromSeq, long toSeq, long nowMs) => Read(fromSeq, toSeq, nowMs, blocks: false);
+
+    /// <summary>
+    /// As <see cref="Read(long, long, long)"/>, but where a stretch of whole lines read from a file is what framing and
+    /// masking would give unchanged (<see cref="VerbatimLines"/>: valid UTF-8, nothing to cut, nothing to mask), it is
+    /// given as one <see cref="VerbatimLineBlock"/> instead of a line object each: for readers of long ranges that
+    /// want the text (a download, a search).
+    /// </summary>
+    public IEnumerable<SourceRecord> Read(long fromSeq, long toSeq, long nowMs, bool blocks)
     {
-        var output = new List<SourceRecord>();
-        if (fromSeq > toSeq) return output;
+        if (fromSeq > toSeq) yield break;
         List<(JournalEntry Entry, long LastSeq)> segments;
         Dictionary<FileIdentity, long> truncated;
+        SequenceGap? expired = null;
         lock (_lock)
         {
             segments = [];
@@ -176,8 +212,9 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
             }
             truncated = new Dictionary<FileIdentity, long>(_truncatedBefore);
             var oldest = _entries.Count > 0 ? _entries[0].FirstSeq : _lastSeq + 1;
-            if (fromSeq < oldest) output.Add(new SequenceGap(fromSeq, Math.Min(toSeq, oldest - 1), GapReason.Expired, nowMs));
+            if (fromSeq < oldest) expired = new SequenceGap(fromSeq, Math.Min(toSeq, oldest - 1), GapReason.Expired, nowMs);
         }
+        if (expired is not null) yield return expired;
 
         // One open file per file journalled: consecutive segments of a compressed file continue one decompression.
         var opened = new Dictionary<(FileRef, bool), ReadBackFile?>();
@@ -189,12 +226,12 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                 var last = Math.Min(toSeq, lastSeq);
                 if (entry.Notice is { } notice)
                 {
-                    output.Add(notice);
+                    yield return notice;
                     continue;
                 }
                 if (entry.File is not { } file)
                 {
-                    output.Add(new SequenceGap(first, last, GapReason.FileGone, nowMs));
+                    yield return new SequenceGap(first, last, GapReason.FileGone, nowMs);
                     continue;
                 }
                 // After a truncation the file holds other content; a copy made before it (copytruncate) may hold these lines.
@@ -204,56 +241,147 @@ public sealed class SourceJournal(int maxEntries, int maxLineBytes, LineRedactor
                     source = file.Spooled ? (replaced ? null : _locator.OpenSpool(file)) : _locator.OpenForReadBack(file, replaced);
                     opened[(file, replaced)] = source;
                 }
-                var read = source is null ? first - 1 : ReadLines(source, file, entry.Start, entry.FirstSeq, first, last, entry.TimestampMs, entry.Redaction, output);
-                if (read < last) output.Add(new SequenceGap(Math.Max(first, read + 1), last, replaced ? GapReason.Truncated : GapReason.FileGone, nowMs));
+                var read = first - 1;
+                if (source is not null)
+                {
+                    if (file.Spooled) Reading(file.Path, +1);
+                    try
+                    {
+                        foreach (var line in ReadLines(source, file, entry, first, last, blocks))
+                        {
+                            read = line.LastSeq;
+                            yield return line;
+                        }
+                    }
+                    finally
+                    {
+                        if (file.Spooled) Reading(file.Path, -1);
+                    }
+                }
+                if (read < last) yield return new SequenceGap(Math.Max(first, read + 1), last, GoneBecause(file, replaced), nowMs);
             }
         }
         finally
         {
             foreach (var source in opened.Values) source?.Dispose();
         }
-        return output;
     }
 
-    /// <summary>Reads the segment's lines from where its file is now; returns the last sequence number produced (or first - 1).</summary>
-    private long ReadLines(ReadBackFile source, FileRef file, long start, long firstSeq, long from, long to, long timestampMs, RedactionState redaction, List<SourceRecord> output)
+    /// <summary>
+    /// Why a file's lines cannot be read: overwritten (truncated), or gone; one of TailHub's own files that is gone
+    /// (neither it nor its compressed copy is there) was removed by retention: expired.
+    /// </summary>
+    private static GapReason GoneBecause(FileRef file, bool replaced) =>
+        replaced ? GapReason.Truncated
+        : file.Spooled && !File.Exists(file.Path) && !File.Exists(file.Path + ".gz") ? GapReason.Expired
+        : GapReason.FileGone;
+
+    private readonly Dictionary<string, int> _reading = new(StringComparer.Ordinal);
+
+    private void Reading(string path, int delta)
     {
-        var produced = from - 1;
-        try
+        lock (_reading)
         {
-            // Every line from the segment's start is framed and masked, in order, so the state matches the live path's.
-            // A spool holds lines already cut and marked: its cap leaves room for the marker, so they are not cut again.
-            var framer = new LineFramer(file.Spooled ? maxLineBytes + 256 : maxLineBytes, _redactor, file, start, redaction, classifier: classifier);
-            var lines = new List<SourceRecord>();
-            var buffer = new byte[64 * 1024];
-            var seq = firstSeq;
-            var offset = start;
-            while (seq <= to)
-            {
-                var n = source.Read(buffer, offset);
-                if (n == 0) framer.FlushPartial(timestampMs, 0, lines);
-                else framer.Push(buffer.AsSpan(0, n), timestampMs, 0, lines);
-                offset += n;
-                foreach (var line in lines)
-                {
-                    if (seq >= from && seq <= to)
-                    {
-                        line.Seq = seq;
-                        output.Add(line);
-                        produced = seq;
-                    }
-                    seq++;
-                }
-                lines.Clear();
-                if (n == 0) break;
-            }
+            var count = _reading.GetValueOrDefault(path) + delta;
+            if (count > 0) _reading[path] = count;
+            else _reading.Remove(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            // What was read stands; the rest is a gap (a compressed file still being written ends early).
-        }
-        return produced;
     }
+
+    /// <summary>Whether one of TailHub's own files is being read back now (a download, a search): retention leaves it.</summary>
+    public bool IsReading(string path)
+    {
+        lock (_reading) return _reading.ContainsKey(path);
+    }
+
+    /// <summary>
+    /// The sequence number of the first record read at or after <paramref name="timeMs"/>, as far as the segments'
+    /// times tell (a segment's lines are taken to have been read when it began); one past the last when none was.
+    /// </summary>
+    public long? SeqAt(long timeMs)
+    {
+        lock (_lock) return _entries.FirstAtOrAfter(timeMs) is { } entry ? entry.FirstSeq : _lastSeq + 1;
+    }
+
+    /// <summary>Reads the segment's lines from where its file is now, up to <paramref name="to"/>; stops early where the file ends or fails.</summary>
+    private IEnumerable<SourceRecord> ReadLines(ReadBackFile source, FileRef file, JournalEntry segment, long from, long to, bool blocks)
+    {
+        // Every line from the segment's start is framed and masked, in order, so the state matches the live path's.
+        // A spool holds lines already cut and marked: its cap leaves room for the marker, so they are not cut again.
+        var cap = file.Spooled ? maxLineBytes + 256 : maxLineBytes;
+        var framer = new LineFramer(cap, _redactor, file, segment.Start, segment.Redaction, classifier: classifier);
+        var lines = new List<SourceRecord>();
+        var buffer = new byte[64 * 1024];
+        var seq = segment.FirstSeq;
+        var offset = segment.Start;
+        while (seq <= to)
+        {
+            int n;
+            try
+            {
+                n = source.Read(buffer, offset);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                // What was read stands; the rest is a gap (a compressed file still being written ends early).
+                yield break;
+            }
+            Interlocked.Add(ref _bytesReadBack, n);
+            if (blocks && seq >= from && VerbatimBlock(framer, buffer, n, cap, to - seq + 1) is { Bytes: > 0 } block)
+            {
+                yield return new VerbatimLineBlock(buffer.AsSpan(0, block.Bytes).ToArray(), block.Count, segment.TimestampMs) { Seq = seq };
+                seq += block.Count;
+                // The next read starts at the next line: the framer holds no partial line, so the next block can be whole too.
+                offset += block.Bytes;
+                framer.Reset(offset, framer.Redaction);
+                continue;
+            }
+            // Reading for blocks, only whole lines are framed, for the same reason (unless one line fills the buffer).
+            var take = n;
+            if (blocks && buffer.AsSpan(0, n).LastIndexOf((byte)'\n') is var newline and >= 0) take = newline + 1;
+            offset += take;
+            if (n == 0) framer.FlushPartial(segment.TimestampMs, 0, lines);
+            else framer.Push(buffer.AsSpan(0, take), segment.TimestampMs, 0, lines);
+            foreach (var record in lines)
+            {
+                if (seq > to) break;
+                if (seq >= from)
+                {
+                    record.Seq = seq;
+                    yield return record;
+                }
+                seq++;
+            }
+            lines.Clear();
+            if (n == 0) break;
+        }
+    }
+
+    /// <summary>
+    /// The whole lines at the start of <paramref name="buffer"/> that framing and masking would leave as they are, when
+    /// the framer holds nothing and no masking state carries into them, and there are at most <paramref name="room"/>.
+    /// </summary>
+    private static (int Bytes, int Count) VerbatimBlock(LineFramer framer, byte[] buffer, int n, int cap, long room)
+    {
+        if (n == 0 || framer.HasPartialLine || framer.Redaction.InPrivateKey) return default;
+        var whole = buffer.AsSpan(0, n);
+        var last = whole.LastIndexOf((byte)'\n');
+        if (last < 0) return default;
+        whole = whole[..(last + 1)];
+        var count = VerbatimLines.Count(whole, cap, framer.Redactor);
+        return count > 0 && count <= room ? (whole.Length, count) : default;
+    }
+}
+
+/// <summary>
+/// Consecutive whole lines as one record: their text, each ending in <c>\n</c>, exactly as the lines would be (framing
+/// and masking leave them unchanged). Only long reads of history ask for these (<see cref="SourceJournal.Read(long, long, long, bool)"/>).
+/// </summary>
+public sealed class VerbatimLineBlock(byte[] text, int count, long timestampMs) : SourceRecord(timestampMs)
+{
+    public byte[] Text { get; } = text;
+    public int Count { get; } = count;
+    public override int SeqCount => Count;
 }
 
 /// <summary>The journal's entries, oldest first, trimmed from the front without moving the rest every time.</summary>
@@ -267,6 +395,40 @@ internal sealed class EntryWindow
     public JournalEntry? Last => Count > 0 ? _items[^1] : null;
 
     public void Add(JournalEntry entry) => _items.Add(entry);
+
+    /// <summary>
+    /// Keeps at most <paramref name="max"/> entries: first by making the older half coarser (a segment split only to
+    /// stay short is joined to the one before it, so those stretches stay readable, from further back), and only when
+    /// nothing is left to join by forgetting the oldest.
+    /// </summary>
+    public void Bound(int max)
+    {
+        if (Count <= max) return;
+        Coarsen();
+        TrimTo(max);
+    }
+
+    private void Coarsen()
+    {
+        var kept = new List<JournalEntry>(_items.Count - _head);
+        var half = _head + (_items.Count - _head) / 2;
+        var joined = false;
+        for (var i = _head; i < _items.Count; i++)
+        {
+            var entry = _items[i];
+            // Every other continuing entry of the older half is joined: each pass halves the density there, no more.
+            if (i < half && entry.Continues && !joined && kept.Count > 0 && kept[^1] is { Notice: null, File: { } file } && file.Identity == entry.File?.Identity)
+            {
+                joined = true;
+                continue;
+            }
+            joined = false;
+            kept.Add(entry);
+        }
+        _items.Clear();
+        _items.AddRange(kept);
+        _head = 0;
+    }
 
     public void TrimTo(int max)
     {
@@ -298,6 +460,24 @@ internal sealed class EntryWindow
     }
 
     public List<JournalEntry> ToList() => _items.GetRange(_head, Count);
+
+    /// <summary>The first entry made at or after <paramref name="timeMs"/> (times only grow, but for a clock set back).</summary>
+    public JournalEntry? FirstAtOrAfter(long timeMs)
+    {
+        int low = _head, high = _items.Count - 1;
+        JournalEntry? found = null;
+        while (low <= high)
+        {
+            var mid = low + (high - low) / 2;
+            if (_items[mid].TimestampMs >= timeMs)
+            {
+                found = _items[mid];
+                high = mid - 1;
+            }
+            else low = mid + 1;
+        }
+        return found;
+    }
 }
 
 /// <summary>How far a file was numbered: the offset after its last line given a sequence number.</summary>

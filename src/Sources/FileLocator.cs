@@ -46,6 +46,8 @@ public sealed class FileLocator(SourcePath? rotatedFiles = null)
             handle.Dispose();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        // Retention compresses a finished spool beside itself (History.Retention): the same bytes, decompressed.
+        if (!File.Exists(file.Path) && File.Exists(file.Path + ".gz")) return new GzipReadBack(file.Path + ".gz");
         return null;
     }
 

@@ -68,22 +68,25 @@ public static class SseFormat
         json.WriteStartObject();
         json.WriteString("source"u8, source);
         json.WriteStartArray("lines"u8);
-        foreach (var line in lines)
-        {
-            json.WriteStartObject();
-            json.WriteNumber("seq"u8, line.Seq);
-            json.WriteNumber("ts"u8, line.TimestampMs);
-            json.WriteString("text"u8, line.Utf8);
-            if (line.Level.Name() is { } level) json.WriteString("level"u8, level);
-            if (line.Shape.Name() is { } kind) json.WriteString("kind"u8, kind);
-            if (line.At != 0) json.WriteNumber("at"u8, line.At);
-            if (line.Stream == LineStream.Stderr) json.WriteString("stream"u8, "stderr"u8);
-            json.WriteEndObject();
-        }
+        foreach (var line in lines) WriteLine(json, line);
         json.WriteEndArray();
         json.WriteEndObject();
         json.Flush();
         Write(output, "\n\n"u8);
+    }
+
+    /// <summary>One line's object, <c>{"seq","ts","text","level"?,"stream"?}</c>: the same in the stream and in history.</summary>
+    public static void WriteLine(Utf8JsonWriter json, LogLine line)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("seq"u8, line.Seq);
+        json.WriteNumber("ts"u8, line.TimestampMs);
+        json.WriteString("text"u8, line.Utf8);
+        if (line.Level.Name() is { } level) json.WriteString("level"u8, level);
+        if (line.Shape.Name() is { } kind) json.WriteString("kind"u8, kind);
+        if (line.At != 0) json.WriteNumber("at"u8, line.At);
+        if (line.Stream == LineStream.Stderr) json.WriteString("stream"u8, "stderr"u8);
+        json.WriteEndObject();
     }
 
     public static string EventName(NoticeKind kind) => kind switch
@@ -111,6 +114,14 @@ public static class SseFormat
         WriteAscii(output, EventName(notice.Kind));
         Write(output, "\ndata: "u8);
         var json = Json(output);
+        WriteNotice(json, source, notice);
+        json.Flush();
+        Write(output, "\n\n"u8);
+    }
+
+    /// <summary>A notice's object, as the stream's notice events carry it.</summary>
+    public static void WriteNotice(Utf8JsonWriter json, string source, SourceNotice notice)
+    {
         json.WriteStartObject();
         json.WriteString("source"u8, source);
         json.WriteNumber("seq"u8, notice.Seq);
@@ -129,8 +140,6 @@ public static class SseFormat
             json.WriteEndObject();
         }
         json.WriteEndObject();
-        json.Flush();
-        Write(output, "\n\n"u8);
     }
 
     public static void WriteGap(IBufferWriter<byte> output, string source, long from, long to, GapReason reason)
@@ -139,14 +148,23 @@ public static class SseFormat
         var json = Json(output);
         json.WriteStartObject();
         json.WriteString("source"u8, source);
-        json.WriteNumber("from"u8, from);
-        json.WriteNumber("to"u8, to);
-        json.WriteNumber("count"u8, Math.Max(0, to - from + 1));
-        json.WriteString("reason"u8, JsonNamingPolicy.KebabCaseLower.ConvertName(reason.ToString()));
+        WriteGapFields(json, from, to, reason);
         json.WriteEndObject();
         json.Flush();
         Write(output, "\n\n"u8);
     }
+
+    /// <summary>A gap's <c>"from","to","count","reason"</c>, as the stream's gap events carry them.</summary>
+    public static void WriteGapFields(Utf8JsonWriter json, long from, long to, GapReason reason)
+    {
+        json.WriteNumber("from"u8, from);
+        json.WriteNumber("to"u8, to);
+        json.WriteNumber("count"u8, Math.Max(0, to - from + 1));
+        json.WriteString("reason"u8, JsonNamingPolicy.KebabCaseLower.ConvertName(reason.ToString()));
+    }
+
+    /// <summary>The writer options of every TailHub JSON with log text in it: only what JSON needs is escaped.</summary>
+    public static JsonWriterOptions JsonWriterOptions => JsonOptions;
 
     private static Utf8JsonWriter Json(IBufferWriter<byte> output)
     {

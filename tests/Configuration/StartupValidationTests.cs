@@ -275,4 +275,19 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Contains("needs TailHub:ClusterKeyEnv", errors);
         Assert.DoesNotContain("s3cret-redis-pw", errors + output);
     }
+
+    [Theory]
+    [InlineData("file", "Retention:MaxRuns=2", "never deletes")]
+    [InlineData("push", "Retention:MaxRuns=0", "MaxRuns '0'")]
+    [InlineData("push", "Retention:MaxAge=soon", "MaxAge 'soon'")]
+    [InlineData("push", "Retention:Keep=3", "Retention:Keep is not a setting")]
+    public async Task A_bad_retention_stops_start_up_with_a_clear_message(string type, string setting, string expected)
+    {
+        var (exit, errors) = await RunAsync("--TailHub:Sources:0:Name=app", $"--TailHub:Sources:0:Type={type}", $"--TailHub:Sources:0:Path={_folder.PathOf("app.log")}",
+            $"--TailHub:DataDirectory={_folder.PathOf("data")}", $"--TailHub:Sources:0:{setting}");
+
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
 }

@@ -130,7 +130,8 @@ public sealed class JournalLog : IDisposable
         [property: JsonPropertyName("file")] FileDto? File,
         [property: JsonPropertyName("at")] long? Start,
         [property: JsonPropertyName("key")] int? PrivateKeyLines,
-        [property: JsonPropertyName("notice")] NoticeDto? Notice);
+        [property: JsonPropertyName("notice")] NoticeDto? Notice,
+        [property: JsonPropertyName("cont")] bool? Continues = null);
 
     private static EntryDto ToDto(JournalEntry e) => new(
         e.FirstSeq,
@@ -140,7 +141,8 @@ public sealed class JournalLog : IDisposable
         e.Redaction.InPrivateKey ? e.Redaction.PrivateKeyLines : null,
         e.Notice is { } n
             ? new NoticeDto(n.Kind, n.Path, n.Message, n.Identity?.ToString(), n.Run is { } r ? new RunDto(r.Number, r.State, r.ExitCode, r.Signal) : null)
-            : null);
+            : null,
+        e.Continues ? true : null);
 
     private static JournalEntry? FromDto(EntryDto d)
     {
@@ -166,6 +168,6 @@ public sealed class JournalLog : IDisposable
             };
         }
         var redaction = d.PrivateKeyLines is { } k ? new RedactionState(true, k) : RedactionState.Start;
-        return new JournalEntry(d.FirstSeq, d.TimestampMs, file, d.Start ?? 0, notice, redaction);
+        return new JournalEntry(d.FirstSeq, d.TimestampMs, file, d.Start ?? 0, notice, redaction, d.Continues == true);
     }
 }

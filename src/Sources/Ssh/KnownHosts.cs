@@ -94,7 +94,8 @@ public sealed class KnownHosts
             }
             var negated = pattern.StartsWith('!');
             var glob = negated ? pattern[1..] : pattern;
-            if (!Glob(glob, name)) continue;
+            // OpenSSH's pattern match: * any run, ? one character, case-insensitive.
+            if (!Configuration.Wildcard.IsMatch(glob, name)) continue;
             if (negated) return false;
             matched = true;
         }
@@ -115,35 +116,5 @@ public sealed class KnownHosts
         {
             return false;
         }
-    }
-
-    /// <summary>OpenSSH's pattern match: <c>*</c> any run, <c>?</c> one character, case-insensitive.</summary>
-    private static bool Glob(string pattern, string name)
-    {
-        int p = 0, n = 0, star = -1, mark = 0;
-        while (n < name.Length)
-        {
-            if (p < pattern.Length && (pattern[p] == '?' || char.ToLowerInvariant(pattern[p]) == char.ToLowerInvariant(name[n])))
-            {
-                p++;
-                n++;
-            }
-            else if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                mark = n;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                n = ++mark;
-            }
-            else
-            {
-                return false;
-            }
-        }
-        while (p < pattern.Length && pattern[p] == '*') p++;
-        return p == pattern.Length;
     }
 }

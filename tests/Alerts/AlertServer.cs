@@ -38,6 +38,9 @@ public sealed class AlertServer : IAsyncDisposable
         try
         {
             var server = await TailHubServer.StartAsync(new Dictionary<string, string> { ["app"] = "app.log" }, settings, folder);
+            // What the file holds before the tailer first opens it is history, never alerted on: a test's lines are
+            // written after that open, or they would race it.
+            await server.WaitForSourceAsync("app", s => s.GetProperty("files").GetArrayLength() > 0);
             return new AlertServer(server, new LogWriter(folder.PathOf("app.log")));
         }
         catch

@@ -7,6 +7,8 @@ using TailHub.Tests.Support;
 namespace TailHub.Tests.Alerts;
 
 /// <summary>Delivery: retries, a failing destination in health and metrics, the cap per minute, test notifications.</summary>
+/// <remarks>Alone in the process, as the metrics tests are: another test's TailHub with a destination named alike would add its series to these.</remarks>
+[Collection(MetricsCollection.Name)]
 public sealed class AlertDeliveryTests
 {
     private static string State(JsonElement destination) => destination.GetProperty("state").GetString()!;

@@ -11,6 +11,9 @@ public sealed class BigFileFixture : IAsyncLifetime
 {
     public const long TargetBytes = 50L * 1024 * 1024;
 
+    /// <summary>The most hits the options allow one search (a fifth of the file's lines).</summary>
+    public const int MaxSearchHits = 100_000;
+
     public TailHubServer Server { get; private set; } = null!;
     public long LineCount { get; private set; }
     public long FileBytes { get; private set; }
@@ -39,9 +42,9 @@ public sealed class BigFileFixture : IAsyncLifetime
         }
         Server = await TailHubServer.StartAsync(new Dictionary<string, string> { ["big"] = "big.log" }, new Dictionary<string, string?>
         {
-            // A search reports progress at once, and a costly pattern is slow rather than timed out (SearchCancellationTests).
+            // A search reports progress at once, and may ask for every line as a hit (SearchCancellationTests).
             ["TailHub:History:SearchProgressInterval"] = "00:00:00.010",
-            ["TailHub:History:SearchMatchTimeout"] = "00:00:10",
+            ["TailHub:History:MaxSearchHits"] = MaxSearchHits.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, folder);
         // The source's first record is its "following" notice; the file's lines follow it.
         await Server.WaitForPublishedAsync("big", LineCount + 1);

@@ -124,9 +124,12 @@ export class RunPanel {
     }
     this.select.replaceChildren(...options);
     this.select.disabled = this.runs.length === 0;
-    if (this.following && newest && newest.number !== this.picked) this.pick(newest.number, true);
-    else if (this.picked !== null) this.select.value = String(this.picked);
+    if (this.following && newest && newest.number !== this.picked) return this.pick(newest.number, true);
     const run = this.current();
+    // A run picked before its first record was numbered (queued, or listed as it started): pick it again now
+    // that its start is known, or its lines would stay hidden.
+    if (run && run.firstSeq != null && this.range?.first === Number.MAX_SAFE_INTEGER) return this.pick(run.number, this.following);
+    if (this.picked !== null) this.select.value = String(this.picked);
     this.state.textContent = run ? describeRun(run) : '';
     this.state.dataset.state = run?.state ?? '';
     if (run && this.range && this.range.last === null && run.lastSeq) this.range.last = run.lastSeq;

@@ -21,6 +21,7 @@ import { onThemeChange } from './contrast.js';
 import { StreamErrors } from './errors.js';
 import { NARROW, foldBar } from './narrow.js';
 import { LineLinks } from './line-link.js';
+import { SearchPanel } from './search.js';
 
 const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
@@ -84,6 +85,16 @@ const lineLinks = new LineLinks($('log'), {
   redraw: () => view.rebuildRows(),
   say: (text) => setText('link-status', text),
 });
+
+// Search over the whole history of the sources shown (or of the run picked).
+const search = new SearchPanel($('search'), {
+  scope: () => ({
+    names: selectedNames(),
+    run: runs.source && runs.range ? runs.picked : null,
+    lastSeqOf: (name) => sources.find((s) => s.name === name)?.lastSeq ?? 0,
+  }),
+});
+$('search-open').addEventListener('click', () => search.open(state.filter));
 
 const streamErrors = new StreamErrors($('stream-error'), () => stream.reconnect());
 // Colours kept readable are worked out per theme: a theme change builds the rows again.
@@ -498,6 +509,7 @@ document.addEventListener('keydown', (e) => {
   if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
   const actions = {
     '/': () => $('filter').focus(),
+    s: () => search.open(state.filter),
     p: () => setPaused(!paused),
     t: () => setTimestamps(!state.timestamps),
     w: () => setWrap(!wrapping()),

@@ -319,13 +319,27 @@ public sealed class RunSource : ISource, IHasRuns, IStartsRuns, IDisposable
 
     private async Task EndAsync(ActiveRun active, RunInfo run, string message, string? launchError)
     {
-        // The list says it ended and its place is free from the same moment: a client that sees it ended may start the next.
-        lock (_lock)
+        // The list says it ended, with its range, and its place is free from the same moment, before any viewer hears
+        // of the end: a client that sees it ended may start the next, and a page told of the end finds it listed so.
+        var recorded = false;
+        void Record(RunInfo ended)
         {
-            _ledger.Update(run);
-            _active.Remove(run.Number);
+            lock (_lock)
+            {
+                _ledger.Update(ended);
+                _active.Remove(ended.Number);
+            }
+            recorded = true;
         }
-        await AnnounceAsync(active, run, message, first: false);
+        try
+        {
+            run = await AnnounceAsync(active, run, message, ended: Record);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // TailHub is stopping: the end is recorded all the same, so the next start does not call the run lost.
+            if (!recorded) Record(run);
+        }
         Volatile.Write(ref _launchError, launchError);
         _logger.LogInformation("Source {Source}: {Message}", Name, message);
         foreach (var removed in _ledger.Trim(_options.KeepRuns))
@@ -352,14 +366,26 @@ public sealed class RunSource : ISource, IHasRuns, IStartsRuns, IDisposable
         }
     }
 
-    /// <summary>Sends the run's state as a notice, in order with its lines, and records where it stands in the sequence.</summary>
-    private async Task<RunInfo> AnnounceAsync(ActiveRun? active, RunInfo run, string message, bool first = false)
+    /// <summary>
+    /// Sends the run's state as a notice, in order with its lines, and records where it stands in the sequence. For a
+    /// run's end, <paramref name="ended"/> is given the run with its range before the notice goes out.
+    /// </summary>
+    private async Task<RunInfo> AnnounceAsync(ActiveRun? active, RunInfo run, string message, bool first = false, Action<RunInfo>? ended = null)
     {
         var writer = _writer!;
         long seq;
         await _gate.WaitAsync(_stopping);
         try
         {
+            if (ended is not null)
+            {
+                // The run's last lines are numbered first, so the end notice's number is known before it is sent.
+                await FlushAsync(writer);
+                var end = writer.LastSeq + 1;
+                run = run with { FirstSeq = run.FirstSeq ?? end, LastSeq = end };
+                if (active is not null) active.Run = run;
+                ended(run);
+            }
             writer.Add(new SourceNotice(NoticeKind.Run, Target, message, _time.GetUtcNow().ToUnixTimeMilliseconds()) { Run = run });
             seq = await FlushAsync(writer);
         }

@@ -131,7 +131,7 @@ public sealed class FileFollower : IDisposable
         if (n == 0 || replaced) return n;
         _framer.Push(buffer.AsSpan(0, n), timestampMs, readTimestamp, lines);
         Remember(buffer.AsSpan(0, n));
-        if (start < FileHead.MaxBytes) RefreshHead();
+        if (start < FileHead.MaxBytes) ExtendHead(start, buffer.AsSpan(0, n));
         return n;
     }
 
@@ -149,7 +149,7 @@ public sealed class FileFollower : IDisposable
         if (!IsText()) return null;
         bytesRead = ReadChecked(Window(buffer, limit), out replaced);
         if (bytesRead == 0 || replaced) return null;
-        if (start < FileHead.MaxBytes) RefreshHead();
+        if (start < FileHead.MaxBytes) ExtendHead(start, buffer.AsSpan(0, bytesRead));
         var read = buffer.AsSpan(0, bytesRead);
         if (_framer.HasPartialLine)
         {
@@ -209,6 +209,26 @@ public sealed class FileFollower : IDisposable
         if (kind == ContentKind.Undecided) return;
         _sniffed = true;
         IsCompressed = kind == ContentKind.Compressed;
+    }
+
+    /// <summary>
+    /// Takes the file's first bytes from what was just read at <paramref name="start"/>, not from the file again: by
+    /// then it may have been copied and truncated (copytruncate), and the head is what tells its copy apart.
+    /// </summary>
+    private void ExtendHead(long start, ReadOnlySpan<byte> read)
+    {
+        if (start > _headLength)
+        {
+            RefreshHead();
+            return;
+        }
+        var skip = (int)(_headLength - start);
+        if (skip >= read.Length) return;
+        var take = Math.Min(read.Length - skip, FileHead.MaxBytes - _headLength);
+        if (take <= 0) return;
+        read.Slice(skip, take).CopyTo(_head.AsSpan(_headLength));
+        _headLength += take;
+        File.Head.Update(_head.AsSpan(0, _headLength));
     }
 
     /// <summary>Reads the file's first bytes into <paramref name="head"/> (to compare with another file's fingerprint).</summary>

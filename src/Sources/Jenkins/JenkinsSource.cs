@@ -377,22 +377,26 @@ public sealed class JenkinsSource : ISource, ITriggersBuilds, IHasRuns, IDisposa
     {
         info ??= await _client.GetBuildAsync(number.ToString(CultureInfo.InvariantCulture), cancellationToken);
         var result = info.Result ?? "unknown";
-        SetStatus(new JenkinsBuildStatus("finished", number, info.Result, info.QueueId, BuildUrl(number), null));
         // A run read to its end before (its console complete on disk) keeps the stretch it had: this notice is not in it.
         var open = _runs.Find(number) is { LastSeq: null } r ? r : null;
         var ended = open is null ? null : open with
         {
-            State = StateOf(info),
+            // Its console is complete: the build is over, whatever a build API answer sampled a moment earlier said.
+            State = EndState(info.Result),
             Result = info.Result,
             EndedAt = info.Duration is > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(info.Timestamp + info.Duration.Value) : _time.GetUtcNow(),
         };
         var seq = await SayAsync(NoticeKind.Build, BuildUrl(number), $"build #{number} finished: {result}", cancellationToken, ended);
         if (ended is not null) EndRun(ended with { LastSeq = seq });
+        // Last: whoever sees the build finished sees its run ended too.
+        SetStatus(new JenkinsBuildStatus("finished", number, info.Result, info.QueueId, BuildUrl(number), null));
         return BuildEnd.Finished;
     }
 
     /// <summary>A run's state from its build's: running until its log is complete, then its result.</summary>
-    private static RunState StateOf(JenkinsBuildInfo info) => !info.Completed ? RunState.Running : info.Result switch
+    private static RunState StateOf(JenkinsBuildInfo info) => info.Completed ? EndState(info.Result) : RunState.Running;
+
+    private static RunState EndState(string? result) => result switch
     {
         "SUCCESS" => RunState.Succeeded,
         "UNSTABLE" => RunState.Unstable,

@@ -97,6 +97,22 @@ public sealed class JenkinsRunsTests
     }
 
     [Fact]
+    public async Task Older_runs_fall_off_the_list_as_new_builds_end_and_their_files_stay()
+    {
+        await using var jenkins = await FakeJenkins.StartAsync("2.516.3");
+        var job = jenkins.AddJob("app");
+        FinishedBuilds(jenkins, job, 3);
+        await using var harness = new JenkinsSourceHarness(jenkins, job.FullName, configure: o => { o.Builds = 3; o.Follow = true; }).Start();
+        await harness.UntilFinishedAsync(3);
+
+        jenkins.StartBuild(job).Script(["build 4 starts\n"]);
+        await harness.UntilFinishedAsync(4);
+
+        Assert.Equal([2, 3, 4], harness.Source.Runs.Select(r => r.Number));
+        Assert.True(File.Exists(TailHub.Sources.Jenkins.JenkinsBuildFile.LogPath(harness.Source.Directory, 1)));
+    }
+
+    [Fact]
     public async Task Builds_are_read_oldest_first_each_as_one_stretch_of_the_sequence()
     {
         await using var jenkins = await FakeJenkins.StartAsync("2.516.3");
@@ -191,9 +207,9 @@ public sealed class JenkinsRunsTests
         var after = await RunsWhenAsync(second, l => l.Count == 4 && l.All(Ended), "4 ended runs");
 
         Assert.Equal(before.Select(r => r.GetRawText()), after.Take(3).Select(r => r.GetRawText()));
-        var consoleReads = jenkins.Requests.Skip(requestsBefore).Where(r => r.Contains("progressiveText", StringComparison.Ordinal)).ToList();
-        Assert.NotEmpty(consoleReads);
-        Assert.All(consoleReads, r => Assert.Contains("/4/logText", r, StringComparison.Ordinal));
+        var requestsAfter = jenkins.Requests.Skip(requestsBefore).ToList();
+        Assert.Contains(requestsAfter, r => r.Contains("/4/logText/progressiveText", StringComparison.Ordinal));
+        Assert.DoesNotContain(requestsAfter, r => r.Contains("/1/", StringComparison.Ordinal) || r.Contains("/2/", StringComparison.Ordinal) || r.Contains("/3/", StringComparison.Ordinal));
         Assert.Equal(["build 2 starts", "build 2 compiles", "build 2 tests", "Finished: UNSTABLE"], await RunLinesAsync(second, 2));
     }
 }

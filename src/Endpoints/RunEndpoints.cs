@@ -7,19 +7,21 @@ using TailHub.Sources.Runs;
 namespace TailHub.Endpoints;
 
 /// <summary>
-/// The runs of command and SSH sources: <c>GET /api/sources/{name}/runs</c> (viewers) lists them, oldest first;
-/// <c>POST</c> on the same URL starts one with parameters from the source's allow-list and <c>DELETE
-/// …/runs/{n}</c> cancels one (operators).
+/// The runs of command, SSH and Jenkins sources (a Jenkins build is a run): <c>GET /api/sources/{name}/runs</c>
+/// (viewers) lists them, oldest first; for command and SSH sources, <c>POST</c> on the same URL starts one with
+/// parameters from the source's allow-list and <c>DELETE …/runs/{n}</c> cancels one (operators).
 /// </summary>
 public static class RunEndpoints
 {
     /// <summary>
     /// A run as the API shows it. <c>cursor</c> is a <c>Last-Event-ID</c> that replays the source's stream from the
-    /// run's start (its start notice and every line after it), however long ago it ran.
+    /// run's start (its start notice and every line after it), however long ago it ran. <c>result</c> is a Jenkins
+    /// build's own (<c>SUCCESS</c>, <c>UNSTABLE</c>…), null for other runs and for a build still going.
     /// </summary>
     public sealed record RunView(
         int Number, string State, int? ExitCode, string? Signal, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt,
-        long? FirstSeq, long? LastSeq, string? Message, IReadOnlyDictionary<string, string> Parameters, string? Cursor);
+        long? FirstSeq, long? LastSeq, string? Message, IReadOnlyDictionary<string, string> Parameters, string? Cursor,
+        string? Result = null);
 
     public sealed record RunList(IReadOnlyList<RunView> Runs);
 
@@ -29,7 +31,7 @@ public static class RunEndpoints
         routes.MapGet("/api/sources/{name}/runs", IResult (string name, LiveSources sources, LineRedactor redactor) =>
                 Find(name, sources, out var live, out var runs) ?? TypedResults.Ok(new RunList(runs!.Runs.Select(r => View(live!, r, redactor)).ToList())))
             .WithName("ListRuns")
-            .WithSummary("The runs of a command or ssh source, oldest first.");
+            .WithSummary("The runs of a command or ssh source, or the builds of a jenkins source, oldest first.");
         routes.MapGet("/api/sources/{name}/runs/{number:int}", IResult (string name, int number, LiveSources sources, LineRedactor redactor) =>
                 Find(name, sources, out var live, out var runs) ?? (runs!.Runs.FirstOrDefault(r => r.Number == number) is { } run
                     ? TypedResults.Ok(View(live!, run, redactor))
@@ -53,7 +55,9 @@ public static class RunEndpoints
     private static async Task<IResult> StartAsync(string name, HttpRequest request, LiveSources sources, LineRedactor redactor)
     {
         if (Find(name, sources, out var live, out _) is { } problem) return problem;
-        if (live!.Source is not IStartsRuns starter)
+        if (live!.Source is ITriggersBuilds)
+            return Problems.BadRequest("name", $"Source '{live.Name}' is a jenkins source: its runs are builds; trigger one with POST /api/sources/{live.Name}/builds.");
+        if (live.Source is not IStartsRuns starter)
             return Problems.BadRequest("name", $"Runs of source '{live.Name}' cannot be started through TailHub.");
         List<KeyValuePair<string, string>>? parameters;
         string? error;
@@ -101,7 +105,7 @@ public static class RunEndpoints
         if (live is null)
             return Problems.NotFound($"There is no source named '{Problems.Clip(name)}'.", "See GET /api/sources for the configured sources.");
         if (runs is null)
-            return Problems.BadRequest("name", $"Source '{live.Name}' is a {live.Kind} source; only command and ssh sources have runs.");
+            return Problems.BadRequest("name", $"Source '{live.Name}' is a {live.Kind} source; only command, ssh and jenkins sources have runs.");
         return null;
     }
 
@@ -126,7 +130,8 @@ public static class RunEndpoints
         run.LastSeq,
         run.Message,
         Masked(run.Parameters, redactor),
-        run.FirstSeq is { } first ? $"{live.Name}@{live.Hub.Epoch}={first - 1}" : null);
+        run.FirstSeq is { } first ? $"{live.Name}@{live.Hub.Epoch}={first - 1}" : null,
+        run.Result);
 
     /// <summary>Parameter values as the runs list shows them: masked like any line (secrets belong in EnvFrom, not in parameters).</summary>
     private static Dictionary<string, string> Masked(IReadOnlyDictionary<string, string>? parameters, LineRedactor redactor)

@@ -120,7 +120,7 @@ public sealed record HistoryRange(long From, long To, long Lower, long Upper)
         if (!int.TryParse(query["run"], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             return (default, Problems.BadRequest("run", "run must be a run number."));
         if (live.Source is not IHasRuns runs)
-            return (default, Problems.BadRequest("run", $"Source '{live.Name}' is a {live.Kind} source; only sources with runs (command, ssh) take run=."));
+            return (default, Problems.BadRequest("run", $"Source '{live.Name}' is a {live.Kind} source; only sources with runs (command, ssh, jenkins) take run=."));
         if (runs.Runs.FirstOrDefault(r => r.Number == number) is not { } run)
             return (default, Problems.NotFound($"Source '{live.Name}' has no run #{number}.", $"See GET /api/sources/{live.Name}/runs for its runs."));
         if (run.FirstSeq is not { } first)

@@ -10,6 +10,13 @@ public enum RunState
     Cancelled,
     /// <summary>TailHub lost sight of it (a dropped SSH connection, TailHub stopped while it ran): how it ended is unknown.</summary>
     Lost,
+    // Jenkins' own results (UNSTABLE, ABORTED, NOT_BUILT); added last, as the journal may hold these by number.
+    /// <summary>A Jenkins build that ran to its end with test failures or warnings.</summary>
+    Unstable,
+    /// <summary>A Jenkins build stopped before its end.</summary>
+    Aborted,
+    /// <summary>A Jenkins build (or stage) that did not run.</summary>
+    NotBuilt,
 }
 
 /// <summary>
@@ -20,6 +27,7 @@ public enum RunState
 /// <param name="FirstSeq">The sequence number of the notice that it started; its lines follow.</param>
 /// <param name="LastSeq">The sequence number of the notice that it ended.</param>
 /// <param name="Parameters">What it was started with (from the source's allow-list).</param>
+/// <param name="Result">What the system that ran it says of its end, as it says it (a Jenkins build's <c>result</c>).</param>
 public sealed record RunInfo(
     int Number,
     RunState State,
@@ -30,10 +38,17 @@ public sealed record RunInfo(
     long? FirstSeq = null,
     long? LastSeq = null,
     string? Message = null,
-    IReadOnlyDictionary<string, string>? Parameters = null)
+    IReadOnlyDictionary<string, string>? Parameters = null,
+    string? Result = null)
 {
     /// <summary>Still to end: queued or running.</summary>
     public bool IsActive => State is RunState.Queued or RunState.Running;
+
+    /// <summary>
+    /// Its output is still being written: it has not ended, or it ended before TailHub finished reading it (a Jenkins
+    /// build's console read after the build).
+    /// </summary>
+    public bool IsBeingWritten => IsActive || (FirstSeq is not null && LastSeq is null);
 }
 
 /// <summary>A source whose output comes in runs (<c>GET /api/sources/{name}/runs</c>).</summary>

@@ -103,8 +103,11 @@ public static class SseFormat
         _ => "following",
     };
 
-    /// <summary>The source's state a notice implies: a source with runs follows while one runs and waits between them.</summary>
-    public static string StateName(SourceNotice notice) => notice.Run is { } run
+    /// <summary>
+    /// The source's state a notice implies: a command or ssh source follows while one runs and waits between them; a
+    /// Jenkins build notice says what it always said, whatever run it names.
+    /// </summary>
+    public static string StateName(SourceNotice notice) => notice is { Kind: NoticeKind.Run, Run: { } run }
         ? run.State is RunState.Queued or RunState.Running ? "following" : "waiting"
         : StateName(notice.Kind);
 
@@ -137,6 +140,7 @@ public static class SseFormat
             json.WriteString("state"u8, Sources.Runs.RunStates.Name(run.State));
             if (run.ExitCode is { } exitCode) json.WriteNumber("exitCode"u8, exitCode);
             if (run.Signal is { } signal) json.WriteString("signal"u8, signal);
+            if (run.Result is { } result) json.WriteString("result"u8, result);
             json.WriteEndObject();
         }
         json.WriteEndObject();

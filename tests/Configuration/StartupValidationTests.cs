@@ -93,6 +93,17 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Contains("names a directory", errors);
     }
 
+    [Fact]
+    public async Task A_jenkins_source_asking_for_more_builds_than_Jenkins_lists_stops_start_up()
+    {
+        var (exit, errors) = await RunAsync("--TailHub:Sources:0:Name=ci", "--TailHub:Sources:0:Type=jenkins",
+            "--TailHub:Sources:0:Url=https://jenkins.example.com", "--TailHub:Sources:0:Job=app", "--TailHub:Sources:0:Builds=500");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("source 'ci': Builds must be from 1 to 100", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
     [Theory]
     [InlineData("old/app.log-[0-9", "'[' without a closing ']'")]
     [InlineData("old/app.log-{1,2}*", "braces")]

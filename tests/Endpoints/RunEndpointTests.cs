@@ -75,7 +75,7 @@ public sealed class RunEndpointTests
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, file.StatusCode);
-        Assert.Contains("only command and ssh sources have runs", await file.Content.ReadAsStringAsync());
+        Assert.Contains("only command, ssh and jenkins sources have runs", await file.Content.ReadAsStringAsync());
     }
 
     [Fact]

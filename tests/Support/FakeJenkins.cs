@@ -207,7 +207,7 @@ public sealed class FakeJenkins : IAsyncDisposable
         switch (rest)
         {
             case [] or ["api", "json"]:
-                await Json(context, job.ToJson());
+                await Json(context, job.ToJson(context.Request.Query["tree"].ToString()));
                 return;
             case ["build" or "buildWithParameters"]:
                 await TriggerAsync(context, job, rest[0]);
@@ -422,8 +422,11 @@ public sealed class FakeJenkins : IAsyncDisposable
 }
 
 /// <summary>A job of the fake Jenkins: its builds by number and permalink, and its parameters.</summary>
-public sealed class FakeJenkinsJob(string fullName, string[] parameters)
+public sealed partial class FakeJenkinsJob(string fullName, string[] parameters)
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"builds\[[^\]]*\]\{(?<from>\d*)(?<comma>,)?(?<to>\d*)\}")]
+    private static partial System.Text.RegularExpressions.Regex BuildsRange();
+
     private readonly Lock _gate = new();
     private readonly SortedDictionary<int, FakeJenkinsBuild> _builds = [];
 
@@ -465,16 +468,35 @@ public sealed class FakeJenkinsJob(string fullName, string[] parameters)
         }
     }
 
-    internal object ToJson()
+    /// <summary>The job's JSON; a range after <c>builds[…]</c> in <paramref name="tree"/> selects builds as Stapler does (jenkins-api.md §5).</summary>
+    internal object ToJson(string tree = "")
     {
         lock (_gate)
         {
+            var newestFirst = _builds.Values.Reverse().Take(100).ToList();
+            var range = BuildsRange().Match(tree);
+            if (range.Success)
+            {
+                var from = range.Groups["from"].Value is { Length: > 0 } f ? int.Parse(f) : 0;
+                var to = range.Groups["comma"].Success
+                    ? range.Groups["to"].Value is { Length: > 0 } t ? int.Parse(t) : int.MaxValue
+                    : from + 1;
+                newestFirst = newestFirst.Skip(from).Take(Math.Max(0, to - from)).ToList();
+            }
             return new
             {
                 _class = "org.jenkinsci.plugins.workflow.job.WorkflowJob",
                 fullName = FullName,
                 nextBuildNumber = NextBuildNumber,
-                builds = _builds.Values.Reverse().Select(b => new { number = b.Number, queueId = b.QueueId }).ToList(),
+                builds = newestFirst.Select(b => new
+                {
+                    _class = "org.jenkinsci.plugins.workflow.job.WorkflowRun",
+                    number = b.Number,
+                    queueId = b.QueueId,
+                    building = b.State == FakeJenkinsBuild.RunState.Building,
+                    result = b.State == FakeJenkinsBuild.RunState.Building ? null : b.Result,
+                    timestamp = b.Timestamp,
+                }).ToList(),
                 property = Parameters.Length == 0
                     ? []
                     : new object[] { new { parameterDefinitions = Parameters.Select(p => new { name = p }).ToList() } },

@@ -1,18 +1,21 @@
-// Runs of command and ssh sources: a picker (latest by default, following each new run; every run's state and
-// result shown), Start/Cancel for operators (hidden once the server answers 403), and which lines belong to the
+// Runs of command and ssh sources, and builds of jenkins sources: a picker (latest by default, following each new
+// run; every run's state and result shown), Start/Cancel for operators of command and ssh sources (hidden once the
+// server answers 403; Jenkins builds are triggered with the trigger controls instead), and which lines belong to the
 // run picked. Picking a run replays the stream from where that run starts, so its lines come back from the server's
 // spool however long ago it ran.
 
 import { authFetch } from './auth.js';
 
-const RUN_KINDS = new Set(['command', 'ssh']);
+const RUN_KINDS = new Set(['command', 'ssh', 'jenkins']);
+// Runs TailHub itself starts and stops.
+const STARTABLE_KINDS = new Set(['command', 'ssh']);
 
-/** "#3 failed (exit 2)", "#4 running". */
+/** "#3 failed (exit 2)", "#4 running", "#12 not built". */
 export function describeRun(run) {
   let result = '';
   if (run.signal) result = ` (${run.signal})`;
   else if (run.exitCode !== null && run.exitCode !== undefined && run.state !== 'succeeded') result = ` (exit ${run.exitCode})`;
-  return `#${run.number} ${run.state}${result}`;
+  return `#${run.number} ${run.state.replaceAll('-', ' ')}${result}`;
 }
 
 const isActive = (run) => run.state === 'running' || run.state === 'queued';
@@ -133,7 +136,7 @@ export class RunPanel {
     this.state.textContent = run ? describeRun(run) : '';
     this.state.dataset.state = run?.state ?? '';
     if (run && this.range && this.range.last === null && run.lastSeq) this.range.last = run.lastSeq;
-    this.start.hidden = this.cancel.hidden = this.denied;
+    this.start.hidden = this.cancel.hidden = this.denied || !STARTABLE_KINDS.has(this.sourceInfo?.type);
     this.cancel.disabled = !run || !isActive(run);
   }
 

@@ -52,7 +52,7 @@ public sealed class RetentionService(LiveSources sources, IConfiguration configu
         {
             if (sources.Find(name) is not { } live) continue;
             var journal = live.Hub.Journal as SourceJournal;
-            var active = live.Source is IHasRuns runs ? runs.Runs.Where(r => r.IsActive).Select(r => r.Number).ToHashSet() : [];
+            var active = live.Source is IHasRuns runs ? runs.Runs.Where(r => r.IsBeingWritten).Select(r => r.Number).ToHashSet() : [];
             foreach (var folder in OwnFile.Folders)
             {
                 try

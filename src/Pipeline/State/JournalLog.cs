@@ -122,7 +122,8 @@ public sealed class JournalLog : IDisposable
         [property: JsonPropertyName("number")] int Number,
         [property: JsonPropertyName("state")] RunState State,
         [property: JsonPropertyName("exitCode")] int? ExitCode,
-        [property: JsonPropertyName("signal")] string? Signal);
+        [property: JsonPropertyName("signal")] string? Signal,
+        [property: JsonPropertyName("result")] string? Result = null);
 
     private sealed record EntryDto(
         [property: JsonPropertyName("seq")] long FirstSeq,
@@ -140,7 +141,7 @@ public sealed class JournalLog : IDisposable
         e.File is null ? null : e.Start,
         e.Redaction.InPrivateKey ? e.Redaction.PrivateKeyLines : null,
         e.Notice is { } n
-            ? new NoticeDto(n.Kind, n.Path, n.Message, n.Identity?.ToString(), n.Run is { } r ? new RunDto(r.Number, r.State, r.ExitCode, r.Signal) : null)
+            ? new NoticeDto(n.Kind, n.Path, n.Message, n.Identity?.ToString(), n.Run is { } r ? new RunDto(r.Number, r.State, r.ExitCode, r.Signal, r.Result) : null)
             : null,
         e.Continues ? true : null);
 
@@ -164,7 +165,7 @@ public sealed class JournalLog : IDisposable
             notice = new SourceNotice(n.Kind, n.Path, n.Message, d.TimestampMs, identity)
             {
                 Seq = d.FirstSeq,
-                Run = n.Run is { } r ? new RunInfo(r.Number, r.State, null, null, r.ExitCode, r.Signal) : null,
+                Run = n.Run is { } r ? new RunInfo(r.Number, r.State, null, null, r.ExitCode, r.Signal, Result: r.Result) : null,
             };
         }
         var redaction = d.PrivateKeyLines is { } k ? new RedactionState(true, k) : RedactionState.Start;

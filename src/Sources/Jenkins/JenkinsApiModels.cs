@@ -9,7 +9,8 @@ public sealed record JenkinsBuildInfo(
     [property: JsonPropertyName("inProgress")] bool? InProgress,
     [property: JsonPropertyName("result")] string? Result,
     [property: JsonPropertyName("timestamp")] long Timestamp,
-    [property: JsonPropertyName("queueId")] long QueueId)
+    [property: JsonPropertyName("queueId")] long QueueId,
+    [property: JsonPropertyName("duration")] long? Duration = null)
 {
     /// <summary>Neither building nor in post-production: its log is complete (jenkins-api.md §5).</summary>
     public bool Completed => !Building && InProgress != true;
@@ -19,6 +20,16 @@ public sealed record JenkinsBuildInfo(
 public sealed record JenkinsBuildListing(
     [property: JsonPropertyName("number")] int Number,
     [property: JsonPropertyName("queueId")] long QueueId);
+
+/// <summary>A build as listed by <c>{job}api/json?tree=builds[number,result,building,timestamp]{0,N}</c>.</summary>
+public sealed record JenkinsRecentBuild(
+    [property: JsonPropertyName("number")] int Number,
+    [property: JsonPropertyName("result")] string? Result,
+    [property: JsonPropertyName("building")] bool Building,
+    [property: JsonPropertyName("timestamp")] long Timestamp);
+
+/// <summary><c>{job}api/json?tree=builds[…]{0,N}</c>: the job's newest builds, newest first.</summary>
+public sealed record JenkinsRecentBuilds([property: JsonPropertyName("builds")] List<JenkinsRecentBuild>? Builds);
 
 public sealed record JenkinsParameterDefinition([property: JsonPropertyName("name")] string Name);
 

@@ -39,7 +39,11 @@ public sealed partial class JenkinsClient : IDisposable
 
     /// <summary>A build by number or <c>lastBuild</c>; 404 until it exists.</summary>
     public Task<JenkinsBuildInfo> GetBuildAsync(string build, CancellationToken cancellationToken) =>
-        GetJsonAsync<JenkinsBuildInfo>($"{_job.UrlPath}{build}/api/json?tree=number,building,inProgress,result,timestamp,queueId", $"build {build} of {_job}", cancellationToken);
+        GetJsonAsync<JenkinsBuildInfo>($"{_job.UrlPath}{build}/api/json?tree=number,building,inProgress,result,timestamp,queueId,duration", $"build {build} of {_job}", cancellationToken);
+
+    /// <summary>The job's newest <paramref name="count"/> builds, newest first (a tree range, jenkins-api.md §5).</summary>
+    public async Task<IReadOnlyList<JenkinsRecentBuild>> GetRecentBuildsAsync(int count, CancellationToken cancellationToken) =>
+        (await GetJsonAsync<JenkinsRecentBuilds>($"{_job.UrlPath}api/json?tree=builds[number,result,building,timestamp]{{0,{count}}}", $"job {_job}", cancellationToken)).Builds ?? [];
 
     public Task<JenkinsJobInfo> GetJobAsync(CancellationToken cancellationToken) =>
         GetJsonAsync<JenkinsJobInfo>($"{_job.UrlPath}api/json?tree=builds[number,queueId]{{0,50}},property[parameterDefinitions[name]]", $"job {_job}", cancellationToken);

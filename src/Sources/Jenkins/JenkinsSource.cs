@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.Channels;
 using TailHub.Pipeline;
+using TailHub.Sources.Runs;
 
 namespace TailHub.Sources.Jenkins;
 
@@ -10,8 +11,12 @@ namespace TailHub.Sources.Jenkins;
 /// follow mode, moves on to the job's next build when it ends. A build queued through <see cref="TriggerAsync"/>
 /// interrupts whatever it was doing and is followed as soon as its queue item names it. Build state goes to
 /// <see cref="Build"/> and, as notices, through the same writer as the lines, so they arrive in order with them.
+/// Each build is a run (<see cref="IHasRuns"/>) under its Jenkins number, listed in a <see cref="RunLedger"/> beside
+/// the spools: its lines lie between the notice that it is followed and the notice that it finished. When TailHub
+/// starts, the job's newest <c>Builds</c> builds not read yet are read one after another, oldest first, so each
+/// build's lines are one stretch of the source's sequence, before the newest is followed.
 /// </summary>
-public sealed class JenkinsSource : ISource, ITriggersBuilds, IDisposable
+public sealed class JenkinsSource : ISource, ITriggersBuilds, IHasRuns, IDisposable
 {
     // A response holding this many line terminators was cut short by Jenkins (LargeText.MAX_LINES_READ): more is waiting.
     private const int MaxLinesPerResponse = 10_000;
@@ -26,6 +31,8 @@ public sealed class JenkinsSource : ISource, ITriggersBuilds, IDisposable
     private readonly ILogger _logger;
     private readonly JenkinsClient _client;
     private readonly QueueTracker _queue;
+    private readonly RunLedger _runs;
+    private readonly int _keep;
     private readonly Channel<TriggeredBuild> _triggers = Channel.CreateUnbounded<TriggeredBuild>();
     private readonly Lock _gate = new();
     private CancellationTokenSource? _activity;
@@ -52,6 +59,16 @@ public sealed class JenkinsSource : ISource, ITriggersBuilds, IDisposable
         var http = JenkinsHttp.CreateClient(Name, _poll, options.RequestTimeout, time, _logger, network);
         _client = new JenkinsClient(Name, new Uri(options.Url!), job, options.User, token, http, _logger);
         _queue = new QueueTracker(_client, _poll, time, _logger, Name);
+        _keep = options.Builds;
+        try
+        {
+            _runs = RunLedger.Open(directory, time.GetUtcNow(), _logger, Name, runsOutliveTailHub: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _client.Dispose();
+            throw new Configuration.StartupException($"source '{Name}': cannot keep its builds in '{directory}' ({e.Message}); check TailHub:DataDirectory.");
+        }
     }
 
     public string Name { get; }
@@ -73,9 +90,22 @@ public sealed class JenkinsSource : ISource, ITriggersBuilds, IDisposable
     /// <summary>The build being followed, or what the source waits for.</summary>
     public JenkinsBuildStatus Build { get; private set; } = JenkinsBuildStatus.Starting;
 
+    /// <summary>The builds read, at most <c>Builds</c> of them that have ended, oldest first.</summary>
+    public IReadOnlyList<RunInfo> Runs => _runs.Runs;
+
+    public RunInfo? CurrentRun
+    {
+        get
+        {
+            var runs = _runs.Runs;
+            return runs.LastOrDefault(r => r.IsActive) ?? runs.LastOrDefault();
+        }
+    }
+
     private abstract record Plan;
-    private sealed record ResolveLastBuild : Plan;
-    private sealed record FollowBuild(int Number) : Plan;
+    private sealed record CatchUp : Plan;
+    /// <param name="Then">Builds to read after this one, in order (the catch-up at start).</param>
+    private sealed record FollowBuild(int Number, IReadOnlyList<int>? Then = null) : Plan;
     private sealed record AwaitNextAfter(int Number) : Plan;
     private sealed record AwaitQueue(TriggeredBuild Trigger) : Plan;
     private sealed record Idle : Plan;
@@ -166,33 +196,57 @@ public sealed class JenkinsSource : ISource, ITriggersBuilds, IDisposable
         var resumed = JenkinsBuildFile.Latest(Directory);
         if (_configured.Number is { } configured)
             return resumed is { } r && r > configured && _follow ? new FollowBuild(r) : new FollowBuild(configured);
-        if (resumed is { } last && (_follow || !JenkinsBuildFile.IsComplete(Directory, last))) return new FollowBuild(last);
-        return new ResolveLastBuild();
+        return new CatchUp();
     }
+
+    /// <summary>Whether build <paramref name="number"/>'s console was read to its end (and so is not read again).</summary>
+    private bool WasRead(int number) =>
+        JenkinsBuildFile.IsComplete(Directory, number) || _runs.Find(number) is { IsActive: false, LastSeq: not null };
 
     private async Task<Plan> StepAsync(Plan plan, CancellationToken cancellationToken)
     {
         switch (plan)
         {
-            case ResolveLastBuild:
+            case CatchUp:
+                IReadOnlyList<JenkinsRecentBuild> recent;
                 try
                 {
-                    var last = await _client.GetBuildAsync(JenkinsBuildRef.LastBuild, cancellationToken);
-                    return new FollowBuild(last.Number);
+                    recent = await _client.GetRecentBuildsAsync(_keep, cancellationToken);
                 }
                 catch (JenkinsNotFoundException)
+                {
+                    recent = [];
+                }
+                if (recent.Count == 0)
                 {
                     await WaitingAsync(null, $"{_job} has no build yet (or this user may not see it)", cancellationToken);
                     return plan;
                 }
+                // Builds still going when TailHub stopped are followed to their end even if newer ones pushed them out of the list.
+                var unread = recent.Select(b => b.Number).Where(n => !WasRead(n))
+                    .Union(_runs.Runs.Where(r => r.IsActive).Select(r => r.Number))
+                    .Order().ToList();
+                var newest = recent.MaxBy(b => b.Number)!;
+                if (unread.Count > 0)
+                {
+                    if (unread.Count > 1) _logger.LogInformation("Source {Source}: reading {Count} builds of {Job} not read yet, from #{First}", Name, unread.Count, _job, unread[0]);
+                    return new FollowBuild(unread[0], unread[1..]);
+                }
+                SetStatus(new JenkinsBuildStatus(newest.Building ? "running" : "finished", newest.Number, newest.Building ? null : newest.Result, null, BuildUrl(newest.Number), null));
+                return _follow ? new AwaitNextAfter(newest.Number) : new Idle();
 
-            case FollowBuild(var number):
+            case FollowBuild(var number, var then):
                 var end = await FollowBuildAsync(number, cancellationToken);
                 if (end == BuildEnd.Deleted)
                 {
                     SetStatus(new JenkinsBuildStatus("deleted", number, null, null, BuildUrl(number), $"build #{number} was deleted in Jenkins"));
-                    await SayAsync(NoticeKind.Build, BuildUrl(number), $"build #{number} was deleted in Jenkins", cancellationToken);
+                    var lost = _runs.Find(number) is { LastSeq: null } open
+                        ? open with { State = RunState.Lost, EndedAt = _time.GetUtcNow(), Message = "deleted in Jenkins while TailHub read it" }
+                        : null;
+                    var seq = await SayAsync(NoticeKind.Build, BuildUrl(number), $"build #{number} was deleted in Jenkins", cancellationToken, lost);
+                    if (lost is not null) EndRun(lost with { LastSeq = seq });
                 }
+                if (then is { Count: > 0 }) return new FollowBuild(then[0], then.Skip(1).ToList());
                 return _follow ? new AwaitNextAfter(number) : new Idle();
 
             case AwaitNextAfter(var number):
@@ -246,10 +300,24 @@ public sealed class JenkinsSource : ISource, ITriggersBuilds, IDisposable
         using var file = JenkinsBuildFile.Open(Directory, number, Writer);
         // Lines spooled before a restart that never got their numbers get them now, before anything new.
         await file.RecoverAsync(_stopping);
-        if (!file.Identify(info.Timestamp))
+        var same = file.Identify(info.Timestamp);
+        if (!same)
             await SayAsync(NoticeKind.Build, url, $"build #{number} is another build than the one saved under that number; fetching its console anew", cancellationToken);
-        if (_lastFollowed != number)
-            await SayAsync(NoticeKind.Build, url, $"following build #{number} of {_job}", cancellationToken);
+        // A console not read to its end is a run: begun by this notice, or, when resumed, by the one that began it before.
+        RunInfo? run = null;
+        if (!file.Complete)
+        {
+            var result = info.Completed ? info.Result : null;
+            run = same && _runs.Find(number) is { FirstSeq: not null, LastSeq: null } begun
+                ? begun with { State = StateOf(info), Result = result }
+                : new RunInfo(number, StateOf(info), DateTimeOffset.FromUnixTimeMilliseconds(info.Timestamp), null, Result: result);
+        }
+        if (_lastFollowed != number || run is { FirstSeq: null })
+        {
+            var seq = await SayAsync(NoticeKind.Build, url, $"following build #{number} of {_job}", cancellationToken, run);
+            if (run is not null) run = run with { FirstSeq = run.FirstSeq ?? seq };
+        }
+        if (run is not null) _runs.Put(run);
         _lastFollowed = number;
         SetStatus(new JenkinsBuildStatus(info.Completed ? "finished" : "running", number, info.Completed ? info.Result : null, info.QueueId, url, null));
         if (file.Complete) return await FinishedAsync(number, info, cancellationToken);
@@ -309,9 +377,42 @@ public sealed class JenkinsSource : ISource, ITriggersBuilds, IDisposable
     {
         info ??= await _client.GetBuildAsync(number.ToString(CultureInfo.InvariantCulture), cancellationToken);
         var result = info.Result ?? "unknown";
+        // A run read to its end before (its console complete on disk) keeps the stretch it had: this notice is not in it.
+        var open = _runs.Find(number) is { LastSeq: null } r ? r : null;
+        var ended = open is null ? null : open with
+        {
+            // Its console is complete: the build is over, whatever a build API answer sampled a moment earlier said.
+            State = EndState(info.Result),
+            Result = info.Result,
+            EndedAt = info.Duration is > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(info.Timestamp + info.Duration.Value) : _time.GetUtcNow(),
+        };
+        var seq = await SayAsync(NoticeKind.Build, BuildUrl(number), $"build #{number} finished: {result}", cancellationToken, ended);
+        if (ended is not null) EndRun(ended with { LastSeq = seq });
+        // Last: whoever sees the build finished sees its run ended too.
         SetStatus(new JenkinsBuildStatus("finished", number, info.Result, info.QueueId, BuildUrl(number), null));
-        await SayAsync(NoticeKind.Build, BuildUrl(number), $"build #{number} finished: {result}", cancellationToken);
         return BuildEnd.Finished;
+    }
+
+    /// <summary>A run's state from its build's: running until its log is complete, then its result.</summary>
+    private static RunState StateOf(JenkinsBuildInfo info) => info.Completed ? EndState(info.Result) : RunState.Running;
+
+    private static RunState EndState(string? result) => result switch
+    {
+        "SUCCESS" => RunState.Succeeded,
+        "UNSTABLE" => RunState.Unstable,
+        "FAILURE" => RunState.Failed,
+        "ABORTED" => RunState.Aborted,
+        "NOT_BUILT" => RunState.NotBuilt,
+        // A finished build Jenkins gives no result to: how it ended is not known.
+        _ => RunState.Lost,
+    };
+
+    /// <summary>Records how a run ended and lets the oldest ended runs beyond <c>Builds</c> fall off the list (their files are Retention's).</summary>
+    private void EndRun(RunInfo run)
+    {
+        _runs.Put(run);
+        _runs.Trim(_keep);
+        _logger.LogInformation("Source {Source}: run #{Run} {State} (records {First}-{Last})", Name, run.Number, RunStates.Name(run.State), run.FirstSeq, run.LastSeq);
     }
 
     private async Task WaitingAsync(int? number, string message, CancellationToken cancellationToken)
@@ -359,12 +460,14 @@ public sealed class JenkinsSource : ISource, ITriggersBuilds, IDisposable
         if (last >= first) Counters.AddLines(last - first + 1);
     }
 
-    private async Task SayAsync(NoticeKind kind, string path, string message, CancellationToken cancellationToken)
+    /// <summary>Sends a notice (naming <paramref name="run"/>, if given, as it stands now) after the lines before it; returns its sequence number.</summary>
+    private async Task<long> SayAsync(NoticeKind kind, string path, string message, CancellationToken cancellationToken, RunInfo? run = null)
     {
-        Writer.Notice(kind, path, message);
+        Writer.Add(new SourceNotice(kind, path, message, _time.GetUtcNow().ToUnixTimeMilliseconds()) { Run = run });
         var pendingLines = Writer.PendingLines;
-        await Writer.FlushAsync(_stopping);
+        var (_, last) = await Writer.FlushAsync(_stopping);
         if (pendingLines > 0) Counters.AddLines(pendingLines);
+        return last;
     }
 
     public void Dispose() => _client.Dispose();

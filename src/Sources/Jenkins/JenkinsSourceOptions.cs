@@ -25,6 +25,12 @@ public sealed class JenkinsSourceOptions : SourceOptions
     /// <summary>When a build ends, wait for the job's next build and follow it too.</summary>
     public bool Follow { get; set; }
 
+    /// <summary>
+    /// How many of the job's most recent builds are runs of the source: read when TailHub starts (those not read
+    /// yet, oldest first) and listed by <c>GET /api/sources/{name}/runs</c>.
+    /// </summary>
+    public int Builds { get; set; } = 20;
+
     /// <summary>How often the console, the build and the queue are polled; also the first retry delay.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

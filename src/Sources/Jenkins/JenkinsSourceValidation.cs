@@ -9,6 +9,9 @@ public static class JenkinsSourceValidation
     public static readonly TimeSpan MinPollInterval = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan MaxPollInterval = TimeSpan.FromMinutes(10);
 
+    // Jenkins lists a job's newest 100 builds at most (Job.getNewBuilds).
+    public const int MaxBuilds = 100;
+
     public static IEnumerable<string> Errors(JenkinsSourceOptions source)
     {
         if (!Uri.TryCreate(source.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
@@ -28,6 +31,9 @@ public static class JenkinsSourceValidation
             yield return "User and TokenEnv go together: set both (API token authentication) or neither (anonymous).";
         else if (hasTokenEnv && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(source.TokenEnv!)))
             yield return $"the environment variable '{source.TokenEnv}' named by TokenEnv is not set.";
+
+        if (source.Builds < 1 || source.Builds > MaxBuilds)
+            yield return $"Builds must be from 1 to {MaxBuilds} (Jenkins lists a job's newest {MaxBuilds} builds), not {source.Builds}.";
 
         if (source.PollInterval < MinPollInterval || source.PollInterval > MaxPollInterval)
             yield return $"PollInterval must be from {MinPollInterval.TotalMilliseconds:0} ms to {MaxPollInterval.TotalMinutes:0} minutes.";

@@ -5,9 +5,9 @@ namespace TailHub.Sources.Runs;
 
 /// <summary>
 /// A source's runs, kept beside their spools in <c>runs.json</c> and saved (temporary file, then rename) on every
-/// change, so the list survives restarts. Runs that were queued or running when TailHub stopped are <c>lost</c> when
-/// it starts again: nothing watched how they ended. Numbers are never given out twice, even after old runs are
-/// deleted.
+/// change, so the list survives restarts. Runs that TailHub itself ran and that were queued or running when it stopped
+/// are <c>lost</c> when it starts again: nothing watched how they ended. Runs that go on elsewhere (Jenkins builds)
+/// keep their state, to be asked again. Numbers are never given out twice, even after old runs are deleted.
 /// </summary>
 public sealed class RunLedger
 {
@@ -48,14 +48,15 @@ public sealed class RunLedger
     }
 
     /// <summary>Opens (or starts) the runs list in <paramref name="directory"/>; a file that cannot be used is set aside with a warning.</summary>
-    public static RunLedger Open(string directory, DateTimeOffset now, ILogger logger, string source)
+    /// <param name="runsOutliveTailHub">The runs go on while TailHub is stopped (Jenkins builds): none is lost at start.</param>
+    public static RunLedger Open(string directory, DateTimeOffset now, ILogger logger, string source, bool runsOutliveTailHub = false)
     {
         System.IO.Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FileName);
         var saved = Read(path, logger, source);
         var runs = saved?.Runs ?? [];
         var lost = new List<RunInfo>();
-        for (var i = 0; i < runs.Count; i++)
+        for (var i = 0; i < runs.Count && !runsOutliveTailHub; i++)
         {
             if (!runs[i].IsActive) continue;
             runs[i] = runs[i] with
@@ -87,6 +88,19 @@ public sealed class RunLedger
             _runs.Add(run);
             Save();
             return run;
+        }
+    }
+
+    /// <summary>Adds or replaces the run numbered elsewhere (a Jenkins build number), in number order, and saves.</summary>
+    public void Put(RunInfo run)
+    {
+        lock (_lock)
+        {
+            var i = _runs.FindIndex(r => r.Number >= run.Number);
+            if (i >= 0 && _runs[i].Number == run.Number) _runs[i] = run;
+            else _runs.Insert(i < 0 ? _runs.Count : i, run);
+            _lastNumber = Math.Max(_lastNumber, run.Number);
+            Save();
         }
     }
 

@@ -10,6 +10,9 @@ public static class RunStates
         RunState.Succeeded => "succeeded",
         RunState.Failed => "failed",
         RunState.Cancelled => "cancelled",
+        RunState.Unstable => "unstable",
+        RunState.Aborted => "aborted",
+        RunState.NotBuilt => "not-built",
         _ => "lost",
     };
 }

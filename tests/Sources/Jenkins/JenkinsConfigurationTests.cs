@@ -40,6 +40,23 @@ public sealed class JenkinsConfigurationTests
         Assert.NotEmpty(JenkinsSourceValidation.Errors(source));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(101)]
+    public void A_builds_count_outside_1_to_100_is_an_error(int builds)
+    {
+        var source = Valid();
+        source.Builds = builds;
+
+        Assert.Contains(JenkinsSourceValidation.Errors(source), e => e.StartsWith("Builds must be from 1 to 100", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Builds_defaults_to_the_newest_20()
+    {
+        Assert.Equal(20, Valid().Builds);
+    }
+
     [Fact]
     public void A_poll_interval_below_the_floor_is_an_error()
     {

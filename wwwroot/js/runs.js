@@ -98,7 +98,7 @@ export class RunPanel {
         do {
           this.refreshAgain = false;
           const source = this.source;
-          const response = await authFetch(`/api/sources/${encodeURIComponent(source)}/runs`, { headers: { Accept: 'application/json' } });
+          const response = await authFetch(`api/sources/${encodeURIComponent(source)}/runs`, { headers: { Accept: 'application/json' } });
           if (!response.ok || source !== this.source) continue;
           this.runs = (await response.json()).runs;
           this.show();
@@ -168,7 +168,7 @@ export class RunPanel {
   }
 
   async startRun() {
-    const response = await this.send('POST', `/api/sources/${encodeURIComponent(this.source)}/runs`);
+    const response = await this.send('POST', `api/sources/${encodeURIComponent(this.source)}/runs`);
     if (response?.ok) {
       this.following = true;
       await this.refresh();
@@ -177,7 +177,7 @@ export class RunPanel {
 
   async cancelRun() {
     const run = this.current();
-    if (run) await this.send('DELETE', `/api/sources/${encodeURIComponent(this.source)}/runs/${run.number}`);
+    if (run) await this.send('DELETE', `api/sources/${encodeURIComponent(this.source)}/runs/${run.number}`);
     await this.refresh();
   }
 

@@ -20,6 +20,8 @@ const AHEAD_SCREENS = 2;
 // A go-to shows this many lines before the line, and up to maxLines (at most a server page) from there on.
 const GOTO_BEFORE = 50;
 const MAX_GOTO_LINES = 10000;
+// Records asked for per step of the search for a time (enough to find a line past a few notices).
+const BISECT_LINES = 20;
 
 export class History {
   /**
@@ -240,16 +242,31 @@ export class History {
     }
   }
 
-  /** The first line read at or after a time, or null (said why). */
+  /**
+   * The first line read at or after a time, or null (said why). The server's since= answers from its index, to within
+   * the stretch the time falls in: below that answer the line is found by bisection (read times only grow along the
+   * sequence), a few small pages each.
+   */
   async seqAt(source, time) {
-    const page = await this.fetchPage(source, { since: time.toISOString(), limit: 1 }, false);
-    if (!page) return null;
-    const first = page.lines[0]?.seq ?? page.first;
-    if (first === null || first === undefined) {
-      this.say(`${source} has no line at or after ${time.toLocaleString()}.`);
-      return null;
+    const ms = time.getTime();
+    const near = await this.fetchPage(source, { since: time.toISOString(), limit: 1 }, false);
+    if (!near) return null;
+    let best = near.lines[0]?.ts >= ms ? near.lines[0].seq : null;
+    let lo = 1;
+    let hi = (near.first ?? near.next.after) - 1;
+    while (lo <= hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const page = await this.fetchPage(source, { from: mid, limit: BISECT_LINES }, false);
+      if (!page) return null;
+      const line = page.lines[0];
+      if (!line || line.seq > hi) hi = mid - 1;
+      else if (line.ts >= ms) {
+        best = line.seq;
+        hi = mid - 1;
+      } else lo = line.seq + 1;
     }
-    return first;
+    if (best === null) this.say(`${source} has no line at or after ${time.toLocaleString()}.`);
+    return best;
   }
 
   // Runs one load at a time, for the source shown; a reset meanwhile makes its result moot.

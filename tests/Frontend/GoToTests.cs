@@ -108,4 +108,21 @@ public sealed class GoToTests(BrowserFixture browser)
         await Expect(page.Page.Locator("#jump")).ToBeHiddenAsync();
         await Expect(page.Line("line 100")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task With_several_sources_shown_a_line_not_held_is_shown_with_its_source_alone()
+    {
+        await using var site = await TailHubSite.StartAsync("app", "db");
+        site.WriteLines("app", Enumerable.Range(1, 3000).Select(i => $"line {i}"));
+        site.WriteLines("db", ["db line"]);
+        await site.WaitUntilReadAsync("app", 3000);
+        await using var page = await LogPage.OpenAsync(browser, site, "?sources=app,db&max=1000");
+        await Expect(page.Line("line 3000")).ToBeAttachedAsync();
+
+        await page.Page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('tailhub:goto', { detail: { source: 'app', seq: 11 } }))");
+
+        await AssertShownAsync(page, "line 10");
+        await Expect(page.Page).ToHaveURLAsync(new Regex(@"\?sources=app(&|#)"));
+        await Expect(page.Line("db line")).ToHaveCountAsync(0);
+    }
 }

@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace TailHub.Tests.Frontend;
 
-/// <summary>The download menu's server downloads: the whole source, and the run picked, not only the lines held.</summary>
+/// <summary>The download menu: the lines the filter shows, and from the server the whole source and the run picked.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class HistoryDownloadTests(BrowserFixture browser)
 {
@@ -40,5 +40,18 @@ public sealed class HistoryDownloadTests(BrowserFixture browser)
         var text = await DownloadAsync(page, "#download-run");
 
         Assert.Equal("first 1\nfirst 2\nfirst 3\n", text);
+    }
+
+    [Fact]
+    public async Task Downloading_the_filters_result_saves_only_the_lines_it_shows()
+    {
+        await using var site = await TailHubSite.StartAsync("app");
+        await using var page = await LogPage.OpenAsync(browser, site, "?sources=app&q=keep");
+        site.WriteLines("app", ["keep one", "drop two", "\u001b[31mkeep three\u001b[0m"]);
+        await Expect(page.Page.Locator("#held")).ToHaveTextAsync("3 / 10,000 lines held");
+
+        var text = await DownloadAsync(page, "#download-filtered");
+
+        Assert.Equal("keep one\nkeep three\n", text);
     }
 }

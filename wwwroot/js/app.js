@@ -550,7 +550,6 @@ $('goto').addEventListener('submit', (e) => {
   goTo({ source: names[0], ...target }).then((shown) => { if (shown) $('log').focus(); });
 });
 
-
 $('filter').value = state.filter;
 $('filter').addEventListener('input', (e) => {
   state.filter = e.target.value;

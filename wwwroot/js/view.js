@@ -197,20 +197,6 @@ export class LogView {
     this.changed();
   }
 
-  /** Scrolls an entry shown into the middle of the view and stops following; false if it is not shown. */
-  revealNow(entry) {
-    const i = this.items.indexOf(entry);
-    if (i < 0) return false;
-    this.userMoved = false;
-    this.setFollowing(false);
-    this.render();
-    const sc = this.scroller;
-    sc.scrollTop = Math.max(0, this.topOf(i) - (sc.clientHeight - this.rowH) / 2);
-    this.expectedTop = sc.scrollTop;
-    this.schedule();
-    return true;
-  }
-
   jumpToLatest() {
     this.setFollowing(true);
     this.schedule();

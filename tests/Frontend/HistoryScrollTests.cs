@@ -166,4 +166,19 @@ public sealed class HistoryScrollTests(BrowserFixture browser)
         await Expect(page.Line("line 10001")).ToBeInViewportAsync();
         Assert.Equal(1, await page.Line("line 10000").CountAsync());
     }
+
+    [Fact]
+    public async Task With_several_sources_shown_scrolling_back_says_it_needs_one_source()
+    {
+        await using var site = await TailHubSite.StartAsync("app", "db");
+        site.WriteLines("app", Enumerable.Range(1, 300).Select(i => $"line {i}"));
+        await using var page = await LogPage.OpenAsync(browser, site, "?sources=app,db");
+        await Expect(page.Line("line 300")).ToBeInViewportAsync();
+
+        await page.Page.Locator("#log").HoverAsync();
+        await page.Page.Mouse.WheelAsync(0, -100_000);
+
+        await Expect(page.Page.Locator("#link-status")).ToHaveTextAsync("Scrolling back into history needs one source: pick one.");
+        await Expect(page.Markers.Filter(new() { HasText = "Start of" })).ToHaveCountAsync(0);
+    }
 }

@@ -63,7 +63,7 @@ const view = new LogView($('log'), {
   buildRow: (entry) => lineLinks.decorate(buildRow(entry, rowContext), entry),
   schedule,
   onStatus: showFollowing,
-  onEdge: (above, below, wheelUp) => scrollback.edge(above, below, wheelUp),
+  onEdge: (above, below) => scrollback.edge(above, below),
 });
 
 const picker = new SourcePicker($('sources'), {

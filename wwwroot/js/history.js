@@ -80,12 +80,12 @@ export class History {
   }
 
   /** The view's edges (LogView onEdge): loads what is about to be scrolled to. */
-  edge(above, below, wheelUp) {
+  edge(above, below) {
     if (this.loading) return;
     const ahead = this.view.scroller.clientHeight * AHEAD_SCREENS;
     if (above < ahead && !this.atStart() && this.store.entries.length > 0) {
       if (this.scope().source) this.older();
-      else if (wheelUp) this.say('Scrolling back into history needs one source: pick one.');
+      else this.say('Scrolling back into history needs one source: pick one.');
     } else if (this.detached && below < ahead) {
       this.newer();
     }

@@ -12,8 +12,8 @@ export class LogView {
   /**
    * scroller: the scrolling element (holds spacer + rows); buildRow(entry) → element;
    * schedule(): asks for a render on the next animation frame; onStatus(following, newCount);
-   * onEdge(above, below, wheelUp): after each render, how many pixels of rows lie above and below the viewport
-   * (wheelUp: the wheel turned up with nothing above), so more can be loaded before the user reaches an end.
+   * onEdge(above, below): after each render once the user has scrolled, and when the wheel turns up with nothing
+   * above, how many pixels of rows lie above and below the viewport, so more can be loaded before the user reaches an end.
    */
   constructor(scroller, { buildRow, schedule, onStatus, onEdge = () => {} }) {
     this.scroller = scroller;
@@ -49,7 +49,7 @@ export class LogView {
     scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
     // A log shorter than the view cannot scroll: turning the wheel up at the top still asks for older lines.
     scroller.addEventListener('wheel', (e) => {
-      if (e.deltaY < 0 && scroller.scrollTop === 0) this.onEdge(0, Infinity, true);
+      if (e.deltaY < 0 && scroller.scrollTop === 0) this.onEdge(0, Infinity);
     }, { passive: true });
     new ResizeObserver(() => {
       this.measureFont();
@@ -293,7 +293,7 @@ export class LogView {
       this.expectedTop = top;
     }
 
-    if (!this.following && this.userMoved) this.onEdge(top, total - top - viewH, false);
+    if (!this.following && this.userMoved) this.onEdge(top, total - top - viewH);
     const n = this.items.length;
     const first = Math.max(0, this.indexAt(top) - OVERSCAN);
     const last = Math.min(n, this.indexAt(top + viewH) + 1 + OVERSCAN);

@@ -125,4 +125,21 @@ public sealed class GoToTests(BrowserFixture browser)
         await Expect(page.Page).ToHaveURLAsync(new Regex(@"\?sources=app(&|#)"));
         await Expect(page.Line("db line")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task Choosing_a_search_hit_shows_that_line_from_history()
+    {
+        await using var site = await TailHubSite.StartAsync("app");
+        site.WriteLines("app", Enumerable.Range(1, 5000).Select(i => i == 10 ? "line 10 ERROR disk full" : $"line {i}"));
+        await site.WaitUntilReadAsync("app", 5000);
+        await using var page = await LogPage.OpenAsync(browser, site, "?sources=app&max=1000");
+        await Expect(page.Line("line 5000")).ToBeInViewportAsync();
+        await page.Page.Keyboard.PressAsync("s");
+        await page.Page.Locator("#search-q").FillAsync("ERROR");
+        await page.Page.Locator("#search-go").ClickAsync();
+
+        await page.Page.Locator("#search-hits .hit").First.ClickAsync();
+
+        await AssertShownAsync(page, "line 10 ERROR disk full");
+    }
 }

@@ -70,7 +70,8 @@ export class History {
     if (!this.scope().source) return true;
     if (this.detached) {
       this.held.push(entry);
-      if (this.held.length > this.store.maxLines) {
+      // Trimmed in bulk, not line by line: a busy source delivers many while the view is away.
+      if (this.held.length > 2 * this.store.maxLines) {
         this.held.splice(0, this.held.length - this.store.maxLines);
         this.heldOverflowed = true;
       }

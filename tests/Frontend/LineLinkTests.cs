@@ -60,14 +60,27 @@ public sealed class LineLinkTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task A_link_to_a_line_no_longer_held_says_so()
+    public async Task A_link_to_a_line_older_than_the_lines_held_opens_at_it_from_the_history()
     {
-        await using var site = await SiteWithLinesAsync(50);
+        await using var site = await SiteWithLinesAsync(3000);
         var epoch = await EpochOfAsync(site, "app");
 
-        await using var page = await LogPage.OpenAsync(browser, site, $"?sources=app&backlog=10#line=app@{epoch}=5");
+        await using var page = await LogPage.OpenAsync(browser, site, $"?sources=app&max=1000#line=app@{epoch}=6");
 
-        await Expect(page.Page.Locator("#link-status")).ToHaveTextAsync("The linked line (app #5) is no longer held.");
+        await Expect(Row(page, "line 5")).ToHaveClassAsync(Selected);
+        await Expect(page.Line("line 5")).ToBeInViewportAsync();
+        await Expect(page.Page.Locator("#log .row.selected")).ToHaveCountAsync(1);
+        await Expect(page.Page.Locator("#jump")).ToHaveTextAsync("Back to live");
+    }
+
+    [Fact]
+    public async Task A_link_to_a_line_of_an_earlier_numbering_of_the_source_says_so()
+    {
+        await using var site = await SiteWithLinesAsync(50);
+
+        await using var page = await LogPage.OpenAsync(browser, site, "?sources=app#line=app@00000000=5");
+
+        await Expect(page.Page.Locator("#link-status")).ToHaveTextAsync("The linked line (app #5) is no longer held: app has been numbered afresh since.");
         await Expect(page.Page.Locator("#log .row.selected")).ToHaveCountAsync(0);
     }
 }

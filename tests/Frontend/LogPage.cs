@@ -45,9 +45,9 @@ public sealed class LogPage : IAsyncDisposable
         OpenAsync(browser, site.BaseAddress, query, scheme);
 
     /// <summary>Opens the page served at <paramref name="baseAddress"/> (the server, or a proxy in front of it, at the root or under a path ending in '/').</summary>
-    public static async Task<LogPage> OpenAsync(BrowserFixture browser, Uri baseAddress, string query = "", ColorScheme scheme = ColorScheme.Light)
+    public static async Task<LogPage> OpenAsync(BrowserFixture browser, Uri baseAddress, string query = "", ColorScheme scheme = ColorScheme.Light, int height = 720)
     {
-        var logPage = await OpenUnconnectedAsync(browser, baseAddress, query, scheme);
+        var logPage = await OpenUnconnectedAsync(browser, baseAddress, query, scheme, height: height);
         await Expect(logPage.Page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live");
         return logPage;
     }

@@ -10,7 +10,7 @@ import { LogView } from './view.js';
 import { SourcePicker } from './picker.js';
 import { buildRow, plainOf } from './render.js';
 import { clampMax, readState, saveState } from './state.js';
-import { downloadLines } from './download.js';
+import { downloadLines, downloadFrom } from './download.js';
 import { describeNotice } from './markers.js';
 import { RunPanel } from './runs.js';
 import { LevelChips } from './levelchips.js';
@@ -22,13 +22,13 @@ import { StreamErrors } from './errors.js';
 import { NARROW, foldBar } from './narrow.js';
 import { LineLinks } from './line-link.js';
 import { SearchPanel } from './search.js';
+import { History } from './history.js';
+import { parseGoto } from './goto.js';
 
 const $ = (id) => document.getElementById(id);
 const PALETTE_SIZE = 8;
 const SOURCES_REFRESH_MS = 5000;
 const GREP_DEBOUNCE_MS = 400;
-// Lines shown before the line a link points at.
-const LINE_CONTEXT = 50;
 
 const state = readState(location.search);
 const store = new LineStore(state.maxLines);
@@ -45,8 +45,8 @@ let received = 0;
 let receivedAtPause = 0;
 let frameRequested = false;
 let streamError = '';
-// The line a link points at ({ source, seq }) until it has been shown.
-let target = null;
+// The entry last shown by a go-to or a link (marked until the next one).
+let shownTarget = null;
 
 const details = new DetailsPanel($('details'));
 
@@ -63,6 +63,7 @@ const view = new LogView($('log'), {
   buildRow: (entry) => lineLinks.decorate(buildRow(entry, rowContext), entry),
   schedule,
   onStatus: showFollowing,
+  onEdge: (above, below) => scrollback.edge(above, below),
 });
 
 const picker = new SourcePicker($('sources'), {
@@ -70,7 +71,6 @@ const picker = new SourcePicker($('sources'), {
   onChange(names) {
     state.sources = names;
     state.line = null;
-    target = null;
     saveState(state);
     startStream();
     runs.setSources(sources, selectedNames());
@@ -79,9 +79,7 @@ const picker = new SourcePicker($('sources'), {
 
 const setupHint = new SetupHint($('setup-hint'));
 const lineLinks = new LineLinks($('log'), {
-  epochOf: (source) => stream.epochOf(source),
-  entries: () => store.entries,
-  reveal: (entry) => view.revealNow(entry),
+  epochOf: (source) => stream.epochOf(source) || (sources.find((s) => s.name === source)?.epoch ?? ''),
   redraw: () => view.rebuildRows(),
   say: (text) => setText('link-status', text),
 });
@@ -131,7 +129,8 @@ new FieldPicker($('fields'), {
 const stream = new LogStream({
   lines(source, lines) {
     for (const l of lines) {
-      pending.push({ source, seq: l.seq, ts: l.ts, text: l.text, marker: '', stream: l.stream, level: l.level ?? '', kind: l.kind, at: l.at });
+      const entry = { source, seq: l.seq, ts: l.ts, text: l.text, marker: '', stream: l.stream, level: l.level ?? '', kind: l.kind, at: l.at };
+      if (scrollback.accept(entry)) pending.push(entry);
     }
     received += lines.length;
     boundPending();
@@ -140,10 +139,27 @@ const stream = new LogStream({
   notice(type, data) {
     if (type !== 'gap') picker.setState(data.source, data.state, data.message);
     if (data.run) runs.notice(data);
-    pending.push({ source: data.source, seq: data.seq ?? data.to, ts: data.ts ?? Date.now(), text: describeNotice(type, data, !rowContext.showSource), marker: type });
+    const entry = { source: data.source, seq: data.seq ?? data.to, from: data.from, ts: data.ts ?? Date.now(), text: describeNotice(type, data, !rowContext.showSource), marker: type };
+    if (scrollback.accept(entry)) pending.push(entry);
     schedule();
   },
   state: showConnection,
+});
+
+// Scroll-back and go-to over the history of the one source shown (history.js).
+const scrollback = new History({
+  store,
+  view,
+  scope: () => ({ source: selectedNames().length === 1 ? selectedNames()[0] : null, run: runs.source && runs.range ? runs.picked : null }),
+  admit: async (entries) => (!matcher || (await evaluate(entries)) ? entries.filter(passes) : []),
+  enqueue(entries) {
+    pending.push(...entries);
+    schedule();
+  },
+  dropPending: () => { pending = []; },
+  reveal: showLine,
+  say: (text) => setText('link-status', text),
+  status: $('log'),
 });
 
 // Frames stop in a background tab and the queue fills while paused: only the newest maxLines could ever be shown.
@@ -160,7 +176,6 @@ function schedule() {
 function frame() {
   frameRequested = false;
   if (!paused && pending.length > 0) ingest();
-  lineLinks.seek();
   view.render();
   showCounts();
 }
@@ -172,7 +187,7 @@ function ingest() {
   pending = [];
   if (batch.length > store.maxLines) batch = batch.slice(batch.length - store.maxLines);
   for (const entry of batch) store.add(entry);
-  view.dropBefore(store.trim());
+  scrollback.trim();
   if (!matcher) {
     appendPassing(batch);
     return;
@@ -187,18 +202,56 @@ function appendPassing(entries) {
   const firstId = store.firstId();
   const passing = entries.filter((e) => e.id >= firstId && passes(e));
   view.append(passing);
-  if (target) reveal(passing);
   schedule();
 }
 
-// The line a link points at, once it is in the view: scrolled to and marked, and the view stops following.
-function reveal(entries) {
-  const entry = entries.find((e) => !e.marker && e.source === target.source && e.seq === target.seq);
-  if (!entry) return;
-  target = null;
+// A line a go-to or a link asked for, once held: marked, selected (so the address links to it), scrolled to; the view
+// stops following.
+function showLine(entry) {
+  if (shownTarget) shownTarget.target = false;
+  shownTarget = entry;
   entry.target = true;
+  lineLinks.select(entry, true);
+  if (state.line !== null) {
+    // The #line= link in the address now says where the view is.
+    state.line = null;
+    saveState(state);
+  }
+  if (!view.items.includes(entry)) setText('link-status', `Line ${entry.seq.toLocaleString('en')} of ${entry.source} is hidden by the filter.`);
   view.reveal(entry);
+  view.rebuildRows();
 }
+
+/**
+ * Shows one line of a source ({ source, seq, epoch? } or { source, time }), from the lines held or from its history.
+ * History is read per source: with several sources shown, a line not held is shown with its source alone.
+ */
+async function goTo(target) {
+  if (!sources.some((s) => s.name === target.source)) {
+    setText('link-status', `There is no source named ${target.source}.`);
+    return false;
+  }
+  const names = selectedNames();
+  if (names.length !== 1 || names[0] !== target.source) {
+    const held = target.seq && store.entries.find((e) => !e.marker && e.source === target.source && e.seq === target.seq);
+    if (held) {
+      showLine(held);
+      return true;
+    }
+    state.sources = [target.source];
+    picker.setSelection(state.sources);
+    saveState(state);
+    startStream();
+    runs.setSources(sources, selectedNames());
+  }
+  return scrollback.goto(target);
+}
+
+// The search panel (and anything else) asks for a line with this event: { source, seq }.
+document.addEventListener('tailhub:goto', (e) => {
+  const { source, seq } = e.detail ?? {};
+  if (typeof source === 'string' && Number.isSafeInteger(seq) && seq > 0) goTo({ source, seq });
+});
 
 /** Has the current regex filter evaluated for these entries; false if the filter changed or was stopped meanwhile. */
 async function evaluate(entries) {
@@ -245,7 +298,8 @@ async function loadSources() {
       state.sources = state.sources.filter((n) => known.has(n));
       picker.setSelection(state.sources);
       saveState(state);
-      startStream(lineCursor(list));
+      startStream();
+      openLinkedLine();
     }
     setTimeout(loadSources, SOURCES_REFRESH_MS);
   } catch (e) {
@@ -255,15 +309,13 @@ async function loadSources() {
 }
 
 /**
- * With ?line=N and one source, a cursor that starts the stream LINE_CONTEXT lines before line N (read back from the
- * source's history if need be), and N becomes the line to show; null otherwise.
+ * A link to one line opens there, through the same go-to as the search's hits: #line=source@epoch=seq (a shared link)
+ * or ?sources=name&line=N (an alert's).
  */
-function lineCursor(list) {
-  if (state.line === null || state.sources.length !== 1) return null;
-  const source = list.find((s) => s.name === state.sources[0]);
-  if (!source?.epoch) return null;
-  target = { source: source.name, seq: state.line };
-  return `${source.name}@${source.epoch}=${Math.max(0, state.line - LINE_CONTEXT - 1)}`;
+function openLinkedLine() {
+  const link = lineLinks.take();
+  if (link) goTo(link);
+  else if (state.line !== null && state.sources.length === 1) goTo({ source: state.sources[0], seq: state.line });
 }
 
 function selectedNames() {
@@ -279,6 +331,7 @@ function startStream(from = null) {
   view.setPrefixChars(prefixChars(tagWidth));
   store.clear();
   pending = [];
+  scrollback.reset();
   view.setItems([]);
   view.jumpToLatest();
   stream.start({
@@ -378,7 +431,8 @@ function showConnection(connection, detail, refusal = null) {
 function showFollowing(following, newCount) {
   const jump = $('jump');
   jump.hidden = following;
-  jump.textContent = newCount > 0
+  const away = scrollback.detached || scrollback.extended;
+  jump.textContent = away ? 'Back to live' : newCount > 0
     ? `${newCount.toLocaleString()} new line${newCount === 1 ? '' : 's'} — jump to latest`
     : 'Jump to latest';
 }
@@ -465,16 +519,36 @@ function setMaxLines(value) {
   state.maxLines = store.maxLines = max;
   $('max-lines').value = String(max);
   saveState(state);
-  view.dropBefore(store.trim());
+  scrollback.trim();
   schedule();
 }
 
 function clearLines() {
+  if (scrollback.detached) return startStream();
   store.clear();
   pending = [];
+  scrollback.reset();
   view.setItems([]);
   view.jumpToLatest();
 }
+
+// Back to the live tail: scrolled to it, or, when the rows end before it, the stream started afresh.
+function backToLive() {
+  if (scrollback.detached) startStream();
+  else view.jumpToLatest();
+  scrollback.extended = false;
+  showFollowing(view.following, 0);
+}
+
+// Go to: a line number (the source's sequence number) or a time, in the one source shown.
+$('goto').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const names = selectedNames();
+  const target = parseGoto($('goto-q').value);
+  if (target.error) return setText('link-status', target.error);
+  if (names.length !== 1) return setText('link-status', 'Go to needs one source: pick one.');
+  goTo({ source: names[0], ...target }).then((shown) => { if (shown) $('log').focus(); });
+});
 
 $('filter').value = state.filter;
 $('filter').addEventListener('input', (e) => {
@@ -490,10 +564,33 @@ NARROW.addEventListener('change', showWrap);
 foldBar(document.querySelector('.bar'), $('menu'));
 $('clear').addEventListener('click', clearLines);
 $('download').addEventListener('click', () => downloadLines(store.entries, { showSource: rowContext.showSource, timestamps: rowContext.timestamps }));
+$('download-more').addEventListener('click', () => toggleDownloadMenu($('download-menu').hidden));
+$('download-filtered').addEventListener('click', () => {
+  toggleDownloadMenu(false);
+  downloadLines(view.items, { showSource: rowContext.showSource, timestamps: rowContext.timestamps });
+});
+$('download-source').addEventListener('click', () => {
+  toggleDownloadMenu(false);
+  const names = selectedNames();
+  if (names.length !== 1) return setText('link-status', 'Downloading a whole source needs one source: pick one.');
+  downloadFrom(names[0], null, (text) => setText('link-status', text));
+});
+$('download-run').addEventListener('click', () => {
+  toggleDownloadMenu(false);
+  if (runs.source && runs.picked !== null) downloadFrom(runs.source, runs.picked, (text) => setText('link-status', text));
+});
+
+function toggleDownloadMenu(open) {
+  const picked = runs.source && runs.range ? runs.picked : null;
+  $('download-run').hidden = picked === null;
+  $('download-run').textContent = picked === null ? 'This run' : `Run #${picked} (from the server)`;
+  $('download-menu').hidden = !open;
+  $('download-more').setAttribute('aria-expanded', String(open));
+}
 $('max-lines').value = String(state.maxLines);
 $('max-lines').addEventListener('change', (e) => setMaxLines(e.target.value));
 $('jump').addEventListener('click', () => {
-  view.jumpToLatest();
+  backToLive();
   $('log').focus();
 });
 $('connection').addEventListener('click', () => stream.reconnect());
@@ -509,11 +606,12 @@ document.addEventListener('keydown', (e) => {
   if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
   const actions = {
     '/': () => $('filter').focus(),
+    g: () => $('goto-q').focus(),
     s: () => search.open(state.filter),
     p: () => setPaused(!paused),
     t: () => setTimestamps(!state.timestamps),
     w: () => setWrap(!wrapping()),
-    End: () => view.jumpToLatest(),
+    End: backToLive,
   };
   const action = actions[e.key];
   if (action) {

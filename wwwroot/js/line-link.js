@@ -1,6 +1,7 @@
 // A link to one line: clicking a line selects it and puts #line=source@epoch=seq in the address (the stream's own
 // cursor form, naming the line's source, the epoch of its sequence and its sequence number); "Copy link" copies it.
-// Opening such a link selects the line once it has arrived, scrolls to it and highlights it.
+// Opening such a link goes to the line (app.js, through history.js: from the lines held, or fetched from the source's
+// history when older), scrolls to it and highlights it.
 
 const PREFIX = '#line=';
 
@@ -21,33 +22,13 @@ export function parseLineLink(hash) {
 
 export const lineLinkHash = ({ source, epoch, seq }) => `${PREFIX}${encodeURIComponent(source)}@${encodeURIComponent(epoch)}=${seq}`;
 
-/**
- * The entry a link names among those held, or null; `missing` when it can no longer arrive (the lines held of its
- * source are already past it, or its sequence is another one). The one place a line is looked up by its link: a
- * later version fetches older lines from the server's history here.
- */
-export function findLine(entries, target, epochOf) {
-  const epoch = epochOf(target.source);
-  if (epoch && epoch !== target.epoch) return { entry: null, missing: true };
-  let passed = false;
-  for (const entry of entries) {
-    if (entry.source !== target.source || entry.marker) continue;
-    if (entry.seq === target.seq) return { entry, missing: false };
-    if (entry.seq > target.seq) passed = true;
-  }
-  return { entry: null, missing: passed };
-}
-
 export class LineLinks {
   /**
    * log: the scrolling log element; epochOf(source) → the epoch of the source's sequence now;
-   * entries() → the entries held; reveal(entry) → true once scrolled to (false while it is not shown);
    * redraw(): rows must be built again; say(text): a short status message.
    */
-  constructor(log, { epochOf, entries, reveal, redraw, say }) {
+  constructor(log, { epochOf, redraw, say }) {
     this.epochOf = epochOf;
-    this.entries = entries;
-    this.reveal = reveal;
     this.redraw = redraw;
     this.say = say;
     this.rows = new WeakMap();
@@ -65,18 +46,11 @@ export class LineLinks {
     return row;
   }
 
-  /** Looks for the linked line among the lines held, until it is found or cannot arrive any more. */
-  seek() {
-    if (!this.wanted) return;
-    const { entry, missing } = findLine(this.entries(), this.wanted, this.epochOf);
-    if (entry) {
-      if (!this.reveal(entry)) return;
-      this.wanted = null;
-      this.select(entry, false);
-    } else if (missing) {
-      this.say(`The linked line (${this.wanted.source} #${this.wanted.seq}) is no longer held.`);
-      this.wanted = null;
-    }
+  /** The line the address linked to when the page opened ({ source, epoch, seq }), once; null if none. */
+  take() {
+    const wanted = this.wanted;
+    this.wanted = null;
+    return wanted;
   }
 
   clicked(e) {

@@ -5,7 +5,7 @@ import { parseAnsi, stripAnsi } from './ansi.js';
 import { fieldsOf, structuredRuns } from './structure.js';
 import { readableForeground } from './contrast.js';
 
-const MARKER_ICON = { gap: '⚠', rotated: '↻', truncated: '✂', status: '●' };
+const MARKER_ICON = { gap: '⚠', rotated: '↻', truncated: '✂', status: '●', start: '⤒' };
 
 /** The text a filter sees and a download holds: escape sequences removed. Computed once per entry. */
 export function plainOf(entry) {

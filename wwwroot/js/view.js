@@ -11,15 +11,22 @@ const ROW_PADDING_PX = 18;
 export class LogView {
   /**
    * scroller: the scrolling element (holds spacer + rows); buildRow(entry) → element;
-   * schedule(): asks for a render on the next animation frame; onStatus(following, newCount).
+   * schedule(): asks for a render on the next animation frame; onStatus(following, newCount);
+   * onEdge(above, below): after each render once the user has scrolled, and when the wheel turns up with nothing
+   * above, how many pixels of rows lie above and below the viewport, so more can be loaded before the user reaches an end.
    */
-  constructor(scroller, { buildRow, schedule, onStatus }) {
+  constructor(scroller, { buildRow, schedule, onStatus, onEdge = () => {} }) {
     this.scroller = scroller;
     this.spacer = scroller.querySelector('.spacer');
     this.rowsEl = scroller.querySelector('.rows');
     this.buildRow = buildRow;
     this.schedule = schedule;
     this.onStatus = onStatus;
+    this.onEdge = onEdge;
+    // True while the rows end before the live tail (history.js): reaching the bottom then loads more, not follows.
+    this.detached = false;
+    // Edges load more only once the user has scrolled: a line just revealed keeps the rows it came with.
+    this.userMoved = false;
 
     this.items = [];
     this.lineCount = 0;
@@ -40,6 +47,10 @@ export class LogView {
     this.measureFont();
 
     scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    // A log shorter than the view cannot scroll: turning the wheel up at the top still asks for older lines.
+    scroller.addEventListener('wheel', (e) => {
+      if (e.deltaY < 0 && scroller.scrollTop === 0) this.onEdge(0, Infinity);
+    }, { passive: true });
     new ResizeObserver(() => {
       this.measureFont();
       if (this.wrap) this.relayout();
@@ -85,6 +96,54 @@ export class LogView {
       this.newCount += lines;
       this.onStatus(false, this.newCount);
     }
+  }
+
+  /** Puts older entries before the first shown, keeping the rows on screen where they are. */
+  prepend(entries) {
+    if (entries.length === 0) return;
+    let height = 0;
+    for (const e of entries) {
+      if (!e.marker) this.lineCount++;
+      if (this.wrap) height += this.heightOf(e);
+    }
+    if (!this.wrap) height = entries.length * this.rowH;
+    this.items.unshift(...entries);
+    if (this.wrap) {
+      this.tops = [];
+      this.validUpTo = 0;
+    }
+    if (!this.following) this.scrollAdjust += height;
+    this.changed();
+  }
+
+  /** Appends entries that are not news (history loaded below the rows, not live lines). */
+  appendQuietly(entries) {
+    const newCount = this.newCount;
+    this.append(entries);
+    this.newCount = newCount;
+  }
+
+  /** Removes trailing items newer than lastId (dropped from the store's newest end while scrolled back). */
+  dropAfter(lastId) {
+    let k = this.items.length;
+    while (k > 0 && this.items[k - 1].id > lastId) k--;
+    if (k === this.items.length) return;
+    for (let i = k; i < this.items.length; i++) {
+      this.cache.delete(this.items[i]);
+      if (!this.items[i].marker) this.lineCount--;
+    }
+    this.items.length = k;
+    if (this.wrap) {
+      this.tops.length = Math.min(k, this.tops.length);
+      this.validUpTo = Math.min(this.validUpTo, k);
+    }
+    this.changed();
+  }
+
+  /** The item in the middle of the viewport, or null. */
+  centreItem() {
+    const sc = this.scroller;
+    return this.items[Math.min(this.items.length - 1, this.indexAt(sc.scrollTop + sc.clientHeight / 2))] ?? null;
   }
 
   /** Removes leading items older than firstId (trimmed from the store), keeping the view still if scrolled up. */
@@ -133,21 +192,9 @@ export class LogView {
   /** Scrolls so that entry shows in the upper third of the view, and stops following (a link to one line). */
   reveal(entry) {
     this.revealing = entry;
+    this.userMoved = false;
     this.setFollowing(false);
     this.changed();
-  }
-
-  /** Scrolls an entry shown into the middle of the view and stops following; false if it is not shown. */
-  revealNow(entry) {
-    const i = this.items.indexOf(entry);
-    if (i < 0) return false;
-    this.setFollowing(false);
-    this.render();
-    const sc = this.scroller;
-    sc.scrollTop = Math.max(0, this.topOf(i) - (sc.clientHeight - this.rowH) / 2);
-    this.expectedTop = sc.scrollTop;
-    this.schedule();
-    return true;
   }
 
   jumpToLatest() {
@@ -170,7 +217,8 @@ export class LogView {
     const top = this.scroller.scrollTop;
     if (this.expectedTop >= 0 && Math.abs(top - this.expectedTop) < 1) return;
     this.expectedTop = -1;
-    const atBottom = top + this.scroller.clientHeight >= this.totalHeight() - BOTTOM_SLACK_PX;
+    this.userMoved = true;
+    const atBottom = !this.detached && top + this.scroller.clientHeight >= this.totalHeight() - BOTTOM_SLACK_PX;
     if (atBottom !== this.following) this.setFollowing(atBottom);
     this.schedule();
   }
@@ -245,6 +293,7 @@ export class LogView {
       this.expectedTop = top;
     }
 
+    if (!this.following && this.userMoved) this.onEdge(top, total - top - viewH);
     const n = this.items.length;
     const first = Math.max(0, this.indexAt(top) - OVERSCAN);
     const last = Math.min(n, this.indexAt(top + viewH) + 1 + OVERSCAN);

@@ -93,6 +93,19 @@ public sealed class GoToTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Home_shows_the_first_line_of_the_source_from_its_history()
+    {
+        await using var site = await SiteWithLinesAsync(5000);
+        await using var page = await LogPage.OpenAsync(browser, site, "?sources=app&max=1000");
+        await Expect(page.Line("line 5000")).ToBeInViewportAsync();
+
+        await page.Page.Locator("#log").FocusAsync();
+        await page.Page.Keyboard.PressAsync("Home");
+
+        await AssertShownAsync(page, "line 1");
+    }
+
+    [Fact]
     public async Task Back_to_live_returns_to_the_live_tail_and_follows_it()
     {
         await using var site = await SiteWithLinesAsync(5000);

@@ -66,6 +66,23 @@ public sealed class RunsPageTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task A_link_to_a_line_of_an_older_run_opens_that_run_at_the_line()
+    {
+        await using var job = await CommandSource.StartAsync("""echo "run $N begins"; echo "run $N ends" """, new() { ["Parameters:N"] = "[0-9]" });
+        var first = await job.Runs.EndedAsync(CommandSource.Name, await job.Runs.StartedAsync(CommandSource.Name, new Dictionary<string, string> { ["N"] = "1" }));
+        await job.Runs.EndedAsync(CommandSource.Name, await job.Runs.StartedAsync(CommandSource.Name, new Dictionary<string, string> { ["N"] = "2" }));
+        var epoch = Regex.Match(first.GetProperty("cursor").GetString()!, "@([^=]+)=").Groups[1].Value;
+        // Run #1's start notice, then its two lines.
+        var ends = first.GetProperty("firstSeq").GetInt64() + 2;
+
+        await using var page = await LogPage.OpenAsync(browser, job.Server.BaseAddress, $"{Query}#line={CommandSource.Name}@{epoch}={ends}");
+
+        await Expect(Row(page, "run 1 ends")).ToHaveClassAsync(new Regex(@"\bselected\b"));
+        await Expect(page.Page.Locator("#run-state")).ToHaveTextAsync("#1 succeeded");
+        await Expect(page.Line("run 2 ends")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task An_operator_starts_and_cancels_a_run_from_the_page()
     {
         await using var job = await CommandSource.StartAsync("echo ready; sleep 60");

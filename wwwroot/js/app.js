@@ -244,6 +244,8 @@ async function goTo(target) {
     startStream();
     runs.setSources(sources, selectedNames());
   }
+  // With runs, the line is shown inside the run that holds it (picking it may start the stream again: first).
+  if (target.seq) await runs.pickRunOf(target.seq);
   return scrollback.goto(target);
 }
 
@@ -540,6 +542,21 @@ function backToLive() {
   showFollowing(view.following, 0);
 }
 
+// Home: the first line of the run picked, or of the one source shown (the oldest its history still holds).
+async function toStart() {
+  const names = selectedNames();
+  if (names.length !== 1) return setText('link-status', 'Going to the start needs one source: pick one.');
+  const source = names[0];
+  if (runs.source === source && runs.range && runs.range.first !== Number.MAX_SAFE_INTEGER) {
+    const { first, last } = runs.range;
+    return goTo({ source, seq: last !== null && last <= first + 1 ? first : first + 1 });
+  }
+  // A page holds notices apart from lines: enough records that a few notices at the start do not hide the first line.
+  const response = await authFetch(`api/sources/${encodeURIComponent(source)}/lines?after=0&limit=100`, { headers: { Accept: 'application/json' } });
+  const first = response.ok ? (await response.json()).lines?.[0] : null;
+  if (first) goTo({ source, seq: first.seq });
+}
+
 // Go to: a line number (the source's sequence number) or a time, in the one source shown.
 $('goto').addEventListener('submit', (e) => {
   e.preventDefault();
@@ -611,6 +628,7 @@ document.addEventListener('keydown', (e) => {
     p: () => setPaused(!paused),
     t: () => setTimestamps(!state.timestamps),
     w: () => setWrap(!wrapping()),
+    Home: toStart,
     End: backToLive,
   };
   const action = actions[e.key];

@@ -80,6 +80,20 @@ export class RunPanel {
     if (data.source === this.source) this.refresh();
   }
 
+  /**
+   * Picks the run holding record `seq` of the source shown, once the runs are known, and stops following new runs:
+   * a line asked for (a link, a search hit, Go to) is then inside the run shown. False when no run holds it.
+   */
+  async pickRunOf(seq) {
+    if (!this.source) return false;
+    await this.refresh();
+    const run = this.runs.find((r) => r.firstSeq != null && seq >= r.firstSeq && (r.lastSeq == null || seq <= r.lastSeq));
+    if (!run) return false;
+    if (run.number !== this.picked) this.pick(run.number, false);
+    else this.following = false;
+    return true;
+  }
+
   /** Whether an entry belongs to the run picked (every entry when none is). */
   includes(entry) {
     if (!this.range || entry.source !== this.source) return true;

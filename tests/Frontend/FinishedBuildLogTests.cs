@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.Playwright;
 using TailHub.Tests.Sources.Command;
 using static Microsoft.Playwright.Assertions;
 
@@ -18,8 +17,6 @@ public sealed class FinishedBuildLogTests(BrowserFixture browser)
     private static readonly string Build =
         $$"""awk 'BEGIN { for (i = 1; i <= {{Lines}}; i++) print (i == {{FirstError}} || i == {{FirstError + 500_000}} ? "step " i " ERROR compiler crashed" : "step " i " ok") }'""";
 
-    private static ILocator Row(LogPage page, string text) =>
-        page.Page.Locator("#log .row", new() { Has = page.Page.Locator(".msg", new() { HasTextRegex = new Regex($"^{Regex.Escape(text)}$") }) });
 
     [Fact]
     public async Task A_finished_build_of_two_million_lines_is_read_from_its_top_searched_linked_to_and_downloaded()
@@ -46,14 +43,14 @@ public sealed class FinishedBuildLogTests(BrowserFixture browser)
         await Expect(hits).ToHaveCountAsync(2, new() { Timeout = 60_000 });
         await hits.First.ClickAsync();
         var error = $"step {FirstError} ERROR compiler crashed";
-        await Expect(Row(page, error)).ToHaveClassAsync(new Regex(@"\bselected\b"));
+        await Expect(page.Row(error)).ToHaveClassAsync(new Regex(@"\bselected\b"));
         await Expect(page.Line(error)).ToBeInViewportAsync();
 
         // Its link opens another browser at that line.
         await Expect(page.Page).ToHaveURLAsync(new Regex($@"#line={CommandSource.Name}@[^=]+={firstSeq + FirstError}$"));
         await using (var shared = await LogPage.OpenAsync(browser, job.Server.BaseAddress, new Uri(page.Page.Url).PathAndQuery + new Uri(page.Page.Url).Fragment))
         {
-            await Expect(Row(shared, error)).ToHaveClassAsync(new Regex(@"\bselected\b"));
+            await Expect(shared.Row(error)).ToHaveClassAsync(new Regex(@"\bselected\b"));
             await Expect(shared.Line(error)).ToBeInViewportAsync();
         }
 

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace TailHub.Tests.Frontend;
@@ -16,8 +15,6 @@ public sealed class GoToTests(BrowserFixture browser)
     private static readonly Regex Selected = new(@"\bselected\b");
     private static readonly Regex Target = new(@"\btarget\b");
 
-    private static ILocator Row(LogPage page, string text) =>
-        page.Page.Locator("#log .row", new() { Has = page.Page.Locator(".msg", new() { HasTextRegex = new Regex($"^{Regex.Escape(text)}$") }) });
 
     private static async Task<TailHubSite> SiteWithLinesAsync(int count)
     {
@@ -38,8 +35,8 @@ public sealed class GoToTests(BrowserFixture browser)
 
     private static async Task AssertShownAsync(LogPage page, string text)
     {
-        await Expect(Row(page, text)).ToHaveClassAsync(Selected);
-        await Expect(Row(page, text)).ToHaveClassAsync(Target);
+        await Expect(page.Row(text)).ToHaveClassAsync(Selected);
+        await Expect(page.Row(text)).ToHaveClassAsync(Target);
         await Expect(page.Line(text)).ToBeInViewportAsync();
         await Expect(page.Page.Locator("#log .row.selected")).ToHaveCountAsync(1);
         await Expect(page.Page.Locator("#jump")).ToHaveTextAsync("Back to live");

@@ -18,8 +18,6 @@ public sealed class LineLinkTests(BrowserFixture browser)
         return site;
     }
 
-    private static Microsoft.Playwright.ILocator Row(LogPage page, string text) =>
-        page.Page.Locator("#log .row", new() { Has = page.Page.Locator(".msg", new() { HasTextRegex = new Regex($"^{Regex.Escape(text)}$") }) });
 
     /// <summary>The epoch of the source's sequence, as the stream names it in its event ids.</summary>
     private static async Task<string> EpochOfAsync(TailHubSite site, string source)
@@ -41,7 +39,7 @@ public sealed class LineLinkTests(BrowserFixture browser)
 
         // Sequence 1 is the notice that the file is being followed: line 40 is sequence 41.
         await Expect(page.Page).ToHaveURLAsync(new Regex($@"\?sources=app#line=app@{epoch}=41$"));
-        await Expect(Row(page, "line 40")).ToHaveClassAsync(Selected);
+        await Expect(page.Row("line 40")).ToHaveClassAsync(Selected);
         await Expect(page.Page.Locator("#copy-link")).ToBeVisibleAsync();
     }
 
@@ -53,7 +51,7 @@ public sealed class LineLinkTests(BrowserFixture browser)
 
         await using var page = await LogPage.OpenAsync(browser, site, $"?sources=app#line=app@{epoch}=101");
 
-        await Expect(Row(page, "line 100")).ToHaveClassAsync(Selected);
+        await Expect(page.Row("line 100")).ToHaveClassAsync(Selected);
         await Expect(page.Line("line 100")).ToBeInViewportAsync();
         await Expect(page.Line("line 400")).Not.ToBeInViewportAsync();
         await Expect(page.Page.Locator("#log .row.selected")).ToHaveCountAsync(1);
@@ -67,7 +65,7 @@ public sealed class LineLinkTests(BrowserFixture browser)
 
         await using var page = await LogPage.OpenAsync(browser, site, $"?sources=app&max=1000#line=app@{epoch}=6");
 
-        await Expect(Row(page, "line 5")).ToHaveClassAsync(Selected);
+        await Expect(page.Row("line 5")).ToHaveClassAsync(Selected);
         await Expect(page.Line("line 5")).ToBeInViewportAsync();
         await Expect(page.Page.Locator("#log .row.selected")).ToHaveCountAsync(1);
         await Expect(page.Page.Locator("#jump")).ToHaveTextAsync("Back to live");

@@ -40,6 +40,10 @@ public sealed class LogPage : IAsyncDisposable
     /// <summary>The message cell whose whole text is <paramref name="text"/>.</summary>
     public ILocator Line(string text) => Lines.Filter(new() { HasTextRegex = new Regex($"^{Regex.Escape(text)}$") });
 
+    /// <summary>The whole row (with its marks: selected, target) whose message is <paramref name="text"/>.</summary>
+    public ILocator Row(string text) =>
+        Page.Locator("#log .row", new() { Has = Page.Locator(".msg", new() { HasTextRegex = new Regex($"^{Regex.Escape(text)}$") }) });
+
     /// <summary>Opens the page at <paramref name="query"/> (e.g. <c>?sources=app</c>) and waits until its stream is live.</summary>
     public static Task<LogPage> OpenAsync(BrowserFixture browser, TailHubSite site, string query = "", ColorScheme scheme = ColorScheme.Light) =>
         OpenAsync(browser, site.BaseAddress, query, scheme);

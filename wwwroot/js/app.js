@@ -22,7 +22,7 @@ import { StreamErrors } from './errors.js';
 import { NARROW, foldBar } from './narrow.js';
 import { LineLinks } from './line-link.js';
 import { SearchPanel } from './search.js';
-import { History } from './history.js';
+import { History, lineEntry } from './history.js';
 import { parseGoto } from './goto.js';
 
 const $ = (id) => document.getElementById(id);
@@ -129,7 +129,7 @@ new FieldPicker($('fields'), {
 const stream = new LogStream({
   lines(source, lines) {
     for (const l of lines) {
-      const entry = { source, seq: l.seq, ts: l.ts, text: l.text, marker: '', stream: l.stream, level: l.level ?? '', kind: l.kind, at: l.at };
+      const entry = lineEntry(source, l);
       if (scrollback.accept(entry)) pending.push(entry);
     }
     received += lines.length;
@@ -552,8 +552,7 @@ async function toStart() {
     return goTo({ source, seq: last !== null && last <= first + 1 ? first : first + 1 });
   }
   // A page holds notices apart from lines: enough records that a few notices at the start do not hide the first line.
-  const response = await authFetch(`api/sources/${encodeURIComponent(source)}/lines?after=0&limit=100`, { headers: { Accept: 'application/json' } });
-  const first = response.ok ? (await response.json()).lines?.[0] : null;
+  const first = (await scrollback.fetchPage(source, { after: 0, limit: 100 }, false))?.lines[0];
   if (first) goTo({ source, seq: first.seq });
 }
 

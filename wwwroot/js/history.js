@@ -11,6 +11,7 @@
 // the view says that scrolling back needs one source, and a go-to (a link, a search hit) shows the one source it names.
 
 import { authFetch } from './auth.js';
+import { problemDetail } from './problem.js';
 import { describeNotice } from './markers.js';
 
 const PAGE_LINES = 500;
@@ -316,11 +317,14 @@ export class History {
   }
 }
 
+/** A line object (the stream's and a page's alike) as a store entry. */
+export const lineEntry = (source, l) => ({
+  source, seq: l.seq, ts: l.ts, text: l.text, marker: '', stream: l.stream, level: l.level ?? '', kind: l.kind, at: l.at,
+});
+
 /** A page's lines, notices and gaps as store entries, in sequence order. */
 export function toEntries(source, page) {
-  const out = page.lines.map((l) => ({
-    source, seq: l.seq, ts: l.ts, text: l.text, marker: '', stream: l.stream, level: l.level ?? '', kind: l.kind, at: l.at,
-  }));
+  const out = page.lines.map((l) => lineEntry(source, l));
   for (const n of page.notices) {
     const type = n.kind === 'rotated' || n.kind === 'truncated' ? n.kind : 'status';
     out.push({ source, seq: n.seq, ts: n.ts, text: describeNotice(type, n, false), marker: type });
@@ -342,13 +346,4 @@ function indexOfId(entries, id) {
     else hi = mid;
   }
   return lo;
-}
-
-async function problemDetail(response) {
-  try {
-    const problem = await response.json();
-    return problem.detail || problem.title || `HTTP ${response.status}`;
-  } catch {
-    return `HTTP ${response.status}`;
-  }
 }

@@ -5,6 +5,7 @@
 // spool however long ago it ran.
 
 import { authFetch } from './auth.js';
+import { problemDetail } from './problem.js';
 
 const RUN_KINDS = new Set(['command', 'ssh', 'jenkins']);
 // Runs TailHub itself starts and stops.
@@ -216,13 +217,4 @@ function button(id, text, onClick) {
   b.textContent = text;
   b.addEventListener('click', onClick);
   return b;
-}
-
-async function problemDetail(response) {
-  try {
-    const problem = await response.json();
-    return problem.detail || problem.title || `HTTP ${response.status}`;
-  } catch {
-    return `HTTP ${response.status}`;
-  }
 }

@@ -4,6 +4,7 @@
 // scrolling back into history as far as it takes. The pattern language is the filter's: text, or /regex/.
 
 import { authFetch } from './auth.js';
+import { problemDetail } from './problem.js';
 import { compileFilter } from './filter.js';
 import { formatTime, plainOf } from './render.js';
 
@@ -215,13 +216,4 @@ async function* ndjson(body, signal) {
     }
   }
   if (buffer.trim()) yield JSON.parse(buffer);
-}
-
-async function problemDetail(response) {
-  try {
-    const problem = await response.json();
-    return problem.detail || problem.title || `HTTP ${response.status}`;
-  } catch {
-    return `HTTP ${response.status}`;
-  }
 }

@@ -53,6 +53,7 @@ public static class Program
         builder.Logging.WithoutHostStartupStackTraces(builder.Configuration);
         builder.Services.AddTailHubErrors();
         builder.Services.AddTailHub(builder.Configuration);
+        builder.Services.AddTailHubSocketTransport(builder.Configuration);
         builder.Services.AddTailHubMetrics();
         builder.Services.AddTailHubHealth();
         builder.Services.AddTailHubLimits(builder.Configuration);
@@ -76,7 +77,9 @@ public static class Program
             // Roles per endpoint group; routes naming a source also check the key's sources.
             var viewers = app.MapGroup("").RequireAuthorization(AccessPolicies.Viewer).AddEndpointFilter<SourceAccessFilter>();
             viewers.MapSources();
-            viewers.MapStream();
+            // The stream names its sources in its query and checks them itself; without the filter nothing of an
+            // endpoint filter's invocation stays alive for the stream's whole life.
+            app.MapGroup("").RequireAuthorization(AccessPolicies.Viewer).MapStream();
             viewers.MapStreamTokens();
             viewers.MapRunList();
             viewers.MapHistory();

@@ -28,7 +28,6 @@ public static class StreamEndpoints
         ViewerRegistry registry,
         IOptions<TailHubOptions> options,
         TimeProvider time,
-        IHostApplicationLifetime lifetime,
         ILoggerFactory loggers,
         TailHubMetrics metrics,
         ViewerAdmission admission,
@@ -76,9 +75,8 @@ public static class StreamEndpoints
             // Debug: a viewer coming and going is not news, and on TailHub's own log it would be what every viewer sees first.
             logger.LogDebug("Viewer connected to {Sources} ({Viewers} viewers)", string.Join(",", viewer.SourceNames), registry.Count);
             var session = new SseViewerSession(viewer, response.BodyWriter, o, time, logger, metrics);
-            // Streams never end on their own: end them when the server stops, and browsers resume on the next run.
-            using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-            await session.RunAsync(history, published, ending.Token);
+            // The registry ends the stream when the server stops (see ViewerRegistry).
+            await session.RunAsync(history, published, context.RequestAborted);
         }
         finally
         {

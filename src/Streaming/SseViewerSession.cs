@@ -51,8 +51,11 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOp
             viewer.LastWriteTicks = time.GetUtcNow().UtcTicks;
             viewer.Attach(this);
 
+            // One registration for the whole stream, not one per wait: the client leaving completes the queue, which
+            // ends the loop once what is queued has been tried.
+            using var leaving = cancellationToken.UnsafeRegister(static state => ((Viewer)state!).Complete(), viewer);
             var frames = viewer.Frames;
-            while (await frames.WaitToReadAsync(cancellationToken))
+            while (await frames.WaitToReadAsync(CancellationToken.None))
             {
                 await _gate.WaitAsync(cancellationToken);
                 try
@@ -64,8 +67,9 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOp
                         if (await WriteAsync(frame, cancellationToken) && metrics is not null && frame.ReadTimestamp != 0) _unflushed.Add(frame);
                         if (output.UnflushedBytes >= FlushThresholdBytes)
                         {
-                            await output.FlushAsync(cancellationToken);
+                            var flushed = await output.FlushAsync(cancellationToken);
                             RecordDelivered();
+                            if (flushed.IsCompleted || flushed.IsCanceled) return;
                         }
                     }
                     WriteGaps();
@@ -130,6 +134,9 @@ public sealed class SseViewerSession(Viewer viewer, PipeWriter output, TailHubOp
             if (!handedOver) _gate.Release();
         }
     }
+
+    /// <summary>Gives up the write waiting on the client, if any (the server is stopping); the stream then ends.</summary>
+    public void CancelPendingFlush() => output.CancelPendingFlush();
 
     private async Task ReleaseAfterFlushAsync(ValueTask<FlushResult> flush, SseFrame? measured)
     {

@@ -11,7 +11,7 @@ namespace TailHub.Streaming;
 /// </summary>
 public sealed class Viewer
 {
-    private readonly Channel<SseFrame> _queue;
+    private readonly ViewerQueue _queue;
     private readonly Lock _gapLock = new();
     private readonly (long From, long To)[] _droppedRanges;
     private long _lastWriteTicks;
@@ -28,13 +28,7 @@ public sealed class Viewer
         Grep = grep;
         _droppedRanges = new (long, long)[sources.Count];
         _lastWriteTicks = nowTicks;
-        _queue = Channel.CreateBounded<SseFrame>(
-            new BoundedChannelOptions(queueFrames)
-            {
-                FullMode = BoundedChannelFullMode.DropOldest,
-                SingleReader = true,
-            },
-            OnDropped);
+        _queue = new ViewerQueue(this, queueFrames, _gapLock);
     }
 
     /// <summary>The broadcasters of the sources it watches, in the order of its stream's id.</summary>
@@ -54,7 +48,7 @@ public sealed class Viewer
 
     /// <summary>The viewer filters lines (<see cref="Grep"/>, <see cref="MinLevel"/>): in its own session loop, never where frames are offered.</summary>
     public bool Filters => Grep is not null || MinLevel != LineLevel.Unknown;
-    public ChannelReader<SseFrame> Frames => _queue.Reader;
+    public ChannelReader<SseFrame> Frames => _queue;
 
     /// <summary>Lines this viewer lost by being too slow.</summary>
     public long DroppedLines => Interlocked.Read(ref _droppedLines);
@@ -79,7 +73,7 @@ public sealed class Viewer
     public void Offer(SseFrame frame)
     {
         if (!Filters && Volatile.Read(ref _output) is { } output && output.TryWriteNow(frame)) return;
-        _queue.Writer.TryWrite(frame);
+        _queue.TryWrite(frame);
     }
 
     /// <summary>From now on frames may be written directly (the viewer's history has been written).</summary>
@@ -92,7 +86,7 @@ public sealed class Viewer
     {
         get
         {
-            if (_queue.Reader.Count > 0) return true;
+            if (_queue.Count > 0) return true;
             lock (_gapLock)
             {
                 foreach (var range in _droppedRanges) if (range.From != 0) return true;
@@ -102,9 +96,20 @@ public sealed class Viewer
     }
 
     /// <summary>The viewer left: publishers stop queueing, the writer loop ends.</summary>
-    public void Complete() => _queue.Writer.TryComplete();
+    public void Complete() => _queue.TryComplete();
 
-    private void OnDropped(SseFrame frame)
+    /// <summary>
+    /// The server is stopping: the session loop writes what is queued and ends, and a write waiting on a client that
+    /// does not read is given up, so the stream ends without holding the shutdown (the browser resumes on the next run).
+    /// </summary>
+    public void Stop()
+    {
+        Complete();
+        Volatile.Read(ref _output)?.CancelPendingFlush();
+    }
+
+    /// <summary>The queue dropped its oldest frame to make room: remembered as a gap for this viewer.</summary>
+    internal void OnDropped(SseFrame frame)
     {
         if (frame.Source is null) return; // a heartbeat: nothing lost
         var index = IndexOf(frame.Source);

@@ -5,7 +5,8 @@ namespace TailHub.Streaming;
 
 /// <summary>
 /// Every connected viewer, for one shared heartbeat timer: an idle viewer gets a comment every
-/// <see cref="TailHubOptions.HeartbeatInterval"/> so proxies and load balancers keep its connection open.
+/// <see cref="TailHubOptions.HeartbeatInterval"/> so proxies and load balancers keep its connection open; and when the
+/// server stops, every stream is ended (one registration for all of them, not a linked token per viewer).
 /// </summary>
 public sealed class ViewerRegistry : IDisposable
 {
@@ -17,8 +18,10 @@ public sealed class ViewerRegistry : IDisposable
 
     private readonly long _dueAfterTicks;
     private readonly ITimer _timer;
+    private readonly CancellationTokenRegistration _stopping;
+    private bool _stopped;
 
-    public ViewerRegistry(IOptions<TailHubOptions> options, TimeProvider time)
+    public ViewerRegistry(IOptions<TailHubOptions> options, TimeProvider time, IHostApplicationLifetime? lifetime = null)
     {
         _time = time;
         var interval = options.Value.HeartbeatInterval;
@@ -28,6 +31,8 @@ public sealed class ViewerRegistry : IDisposable
         // never sees it idle that long.
         _dueAfterTicks = (interval - tick).Ticks;
         _timer = time.CreateTimer(_ => Beat(), null, tick, tick);
+        // Streams never end on their own: end them when the server stops, and browsers resume on the next run.
+        if (lifetime is not null) _stopping = lifetime.ApplicationStopping.Register(StopAll);
     }
 
     public int Count
@@ -37,7 +42,24 @@ public sealed class ViewerRegistry : IDisposable
 
     public void Add(Viewer viewer)
     {
-        lock (_lock) _viewers.Add(viewer);
+        lock (_lock)
+        {
+            _viewers.Add(viewer);
+            if (!_stopped) return;
+        }
+        viewer.Stop();
+    }
+
+    /// <summary>Ends every stream, and any that connects from now on.</summary>
+    public void StopAll()
+    {
+        Viewer[] viewers;
+        lock (_lock)
+        {
+            _stopped = true;
+            viewers = [.. _viewers];
+        }
+        foreach (var viewer in viewers) viewer.Stop();
     }
 
     public void Remove(Viewer viewer)
@@ -56,5 +78,9 @@ public sealed class ViewerRegistry : IDisposable
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _timer.Dispose();
+    }
 }

@@ -56,4 +56,20 @@ public sealed class ViewerRegistryTests
             viewer.LastWriteTicks = time.GetUtcNow().UtcTicks;
         }
     }
+
+    [Fact]
+    public async Task Stopping_ends_every_open_viewer_and_any_that_connects_afterwards()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        using var registry = new ViewerRegistry(Options.Create(new TailHubOptions { HeartbeatInterval = Interval }), time);
+        var open = new Viewer([], null, queueFrames: 16, nowTicks: time.GetUtcNow().UtcTicks);
+        registry.Add(open);
+
+        registry.StopAll();
+        var late = new Viewer([], null, queueFrames: 16, nowTicks: time.GetUtcNow().UtcTicks);
+        registry.Add(late);
+
+        Assert.False(await open.Frames.WaitToReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.False(await late.Frames.WaitToReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }

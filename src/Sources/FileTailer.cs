@@ -65,6 +65,7 @@ public sealed class FileTailer
     private readonly CopytruncateCopies _copies = new();
     private readonly byte[] _buffer = new byte[ReadBufferBytes];
     private readonly byte[] _head = new byte[FileHead.MaxBytes];
+    private readonly byte[] _otherHead = new byte[FileHead.MaxBytes];
     private readonly List<(TailedFile File, FileStat? Stat)> _toRead = [];
     private readonly List<SourceRecord> _lines = [];
     private long _opened;
@@ -441,6 +442,10 @@ public sealed class FileTailer
         {
             if (other == file || other.Retiring || !other.Classified) continue;
             var match = CopytruncateCopies.Compare(other.Follower.HeadBytes, head);
+            // None of what the other file holds now has been read yet (it was truncated and written again since the
+            // last look): its first bytes on disk tell whether this is its copy, made before the truncation to come.
+            if (match == HeadMatch.Different && other.Follower.HeadBytes.IsEmpty)
+                match = CopytruncateCopies.Compare(_otherHead.AsSpan(0, other.Follower.ReadHead(_otherHead)), head);
             if (match == HeadMatch.Same)
             {
                 file.Classified = true;

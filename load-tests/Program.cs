@@ -27,7 +27,7 @@ var readBuffer = new Option<int>("--read-buffer") { Description = "Bytes of read
 var results = new Option<string?>("--results") { Description = "Folder for reports (default load-tests/results)", Recursive = true };
 var warmup = new Option<double>("--warmup-seconds") { Description = "Seconds of traffic to two throw-away viewers before measuring (JIT warm-up)", DefaultValueFactory = _ => 2, Recursive = true };
 var maxMinutes = new Option<double>("--max-minutes") { Description = "Hard time limit for the whole command", DefaultValueFactory = _ => 60, Recursive = true };
-var against = new Option<string>("--against") { Description = "Servers to run each cell against, back to back: reference, tailhub and --variant labels (comma-separated; run and sweep)", DefaultValueFactory = _ => ServerTarget.TailHubLabel, Recursive = true };
+var against = new Option<string>("--against") { Description = "Servers to run each cell against, back to back: reference, tailhub and --variant labels (comma-separated; run, sweep, stall and firehose)", DefaultValueFactory = _ => ServerTarget.TailHubLabel, Recursive = true };
 var variant = new Option<string[]>("--variant") { Description = "A labelled TailHub for --against: LABEL:set:KEY=VALUE, LABEL:env:NAME=VALUE, LABEL:arg:ARG or LABEL:dll:PATH, on top of tailhub's (repeatable)", Recursive = true };
 var repeat = new Option<int>("--repeat") { Description = "Runs of each cell per server, alternating between the --against servers", DefaultValueFactory = _ => 1, Recursive = true };
 var referenceBatch = new Option<int>("--reference-batch-ms") { Description = "The reference server's fixed batching window", DefaultValueFactory = _ => 50, Recursive = true };
@@ -45,7 +45,7 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
 {
     var n = Viewers(1000); var r = Rate(1000); var d = Duration(20);
     var cmd = new Command("run", "One run: N viewers × R lines/s × D s") { n, r, d };
-    cmd.SetAction((p, ct) => Execute(p, ct, c => SweepScenario.RunAsync(c, "run", [p.GetValue(n)], [p.GetValue(r)], Seconds(p.GetValue(d)), ct)));
+    cmd.SetAction((p, ct) => Execute(p, ct, c => SweepScenario.RunAsync(c, "run", [p.GetValue(n)], [p.GetValue(r)], Seconds(p.GetValue(d)), ct), repeats: true));
     root.Subcommands.Add(cmd);
 }
 // scaleout: one agent and several hubs on one Redis (redis-server from Debian), viewers split over the hubs.
@@ -54,14 +54,15 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
     var h = new Option<int>("--hubs") { Description = "Hubs the viewers are split over", DefaultValueFactory = _ => 2 };
     var k = new Option<int>("--sources") { Description = "Sources the agent publishes, each at R lines/s (the viewers watch one)", DefaultValueFactory = _ => 1 };
     var cmd = new Command("scaleout", "One agent + H hubs on one Redis: N viewers split over the hubs × R lines/s × D s") { n, r, d, h, k };
-    cmd.SetAction((p, ct) => Execute(p, ct, c => ScaleOutScenario.RunAsync(c, p.GetValue(n), p.GetValue(r), Seconds(p.GetValue(d)), p.GetValue(h), p.GetValue(k), ct)));
+    cmd.SetAction((p, ct) => Execute(p, ct, c => ScaleOutScenario.RunAsync(c, p.GetValue(n), p.GetValue(r), Seconds(p.GetValue(d)), p.GetValue(h), p.GetValue(k), ct),
+        againstNot: "the reference has no Redis agents or hubs"));
     root.Subcommands.Add(cmd);
 }
 // sweep: the grid.
 {
     var n = List("--viewers", "10,100,1000,5000,10000", "Viewer counts"); var r = List("--rates", "100,1000,10000", "Rates in lines/s"); var d = Duration(20);
     var cmd = new Command("sweep", "Every viewer count × every rate, a fresh server each") { n, r, d };
-    cmd.SetAction((p, ct) => Execute(p, ct, c => SweepScenario.RunAsync(c, "sweep", Ints(p.GetValue(n)!), Doubles(p.GetValue(r)!), Seconds(p.GetValue(d)), ct)));
+    cmd.SetAction((p, ct) => Execute(p, ct, c => SweepScenario.RunAsync(c, "sweep", Ints(p.GetValue(n)!), Doubles(p.GetValue(r)!), Seconds(p.GetValue(d)), ct), repeats: true));
     root.Subcommands.Add(cmd);
 }
 // stall: one viewer stops reading.
@@ -78,7 +79,8 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
 {
     var n = Viewers(1000); var r = Rate(1000); var d = Duration(20);
     var cmd = new Command("reconnect", "Every viewer drops and resumes with Last-Event-ID halfway: nothing lost, nothing twice") { n, r, d };
-    cmd.SetAction((p, ct) => Execute(p, ct, c => ReconnectScenario.RunAsync(c, p.GetValue(n), p.GetValue(r), Seconds(p.GetValue(d)), ct)));
+    cmd.SetAction((p, ct) => Execute(p, ct, c => ReconnectScenario.RunAsync(c, p.GetValue(n), p.GetValue(r), Seconds(p.GetValue(d)), ct),
+        againstNot: "the reference cannot resume a stream (no Last-Event-ID), which is what reconnect measures"));
     root.Subcommands.Add(cmd);
 }
 // firehose: step the rate up until loss.
@@ -95,7 +97,8 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
     var n = Viewers(0);
     var t = new Option<double>("--timeout") { Description = "Seconds to wait for TailHub to publish everything", DefaultValueFactory = _ => 300 };
     var cmd = new Command("catchup", "Time for TailHub to publish every line of a big file vs wc -l") { size, n, t };
-    cmd.SetAction((p, ct) => Execute(p, ct, c => CatchUpScenario.RunAsync(c, Size(p.GetValue(size)!), p.GetValue(n), Seconds(p.GetValue(t)), ct)));
+    cmd.SetAction((p, ct) => Execute(p, ct, c => CatchUpScenario.RunAsync(c, Size(p.GetValue(size)!), p.GetValue(n), Seconds(p.GetValue(t)), ct),
+        againstNot: "catch-up is compared with wc -l; the reference follows a file from its end"));
     root.Subcommands.Add(cmd);
 }
 // command: a command source (and with --ssh an ssh source) fed by a process writing as fast as it can.
@@ -105,7 +108,8 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
     var ssh = new Option<bool>("--ssh") { Description = "Also run the command over SSH to an OpenSSH server on loopback" };
     var sshSize = new Option<string>("--ssh-size") { Description = "Bytes the command writes over SSH", DefaultValueFactory = _ => "512MiB" };
     var cmd = new Command("command", "A command source's run of a process writing as fast as it can, vs the same command into a pipe; --ssh: over SSH") { size, n, ssh, sshSize };
-    cmd.SetAction((p, ct) => Execute(p, ct, c => CommandScenario.RunAsync(c, Size(p.GetValue(size)!), p.GetValue(n), p.GetValue(ssh), Size(p.GetValue(sshSize)!), ct)));
+    cmd.SetAction((p, ct) => Execute(p, ct, c => CommandScenario.RunAsync(c, Size(p.GetValue(size)!), p.GetValue(n), p.GetValue(ssh), Size(p.GetValue(sshSize)!), ct),
+        againstNot: "the reference has no command sources; the command is compared with the same command into a pipe"));
     root.Subcommands.Add(cmd);
 }
 // push: curl -T - uploads into a push source, against the same upload into a do-nothing sink and cat.
@@ -115,7 +119,8 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
     var n = Viewers(1);
     var t = new Option<double>("--timeout") { Description = "Seconds to wait for every line to be published and delivered", DefaultValueFactory = _ => 300 };
     var cmd = new Command("push", "Lines/s of curl -T - into a push source, spooled, published and delivered to viewers") { w, lines, n, t };
-    cmd.SetAction((p, ct) => Execute(p, ct, c => PushScenario.RunAsync(c, Math.Max(1, p.GetValue(w)), p.GetValue(lines), p.GetValue(n), Seconds(p.GetValue(t)), ct)));
+    cmd.SetAction((p, ct) => Execute(p, ct, c => PushScenario.RunAsync(c, Math.Max(1, p.GetValue(w)), p.GetValue(lines), p.GetValue(n), Seconds(p.GetValue(t)), ct),
+        againstNot: "the reference takes no pushed lines; push is compared with the same upload into a do-nothing sink"));
     root.Subcommands.Add(cmd);
 }
 // all: every scenario, full size, or a quick version to check the tool and the server work.
@@ -137,13 +142,14 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
         // latest.md is the whole set, so one file answers "how did the last full run go".
         var all = c.Report("all", reports[0].StartedUtc, [.. reports.SelectMany(x => x.Runs)], reports.SelectMany(x => x.Findings), reports[^1].CatchUp);
         return await c.SaveAsync(all);
-    }));
+    }, againstNot: "all includes reconnect and catchup, which the reference cannot run"));
     root.Subcommands.Add(cmd);
 }
 
 return await root.Parse(args).InvokeAsync();
 
-async Task<int> Execute(ParseResult p, CancellationToken cancellationToken, Func<ScenarioContext, Task<ScenarioReport>> scenario)
+// againstNot: why a scenario cannot run against the reference (null: it can); repeats: it takes --repeat.
+async Task<int> Execute(ParseResult p, CancellationToken cancellationToken, Func<ScenarioContext, Task<ScenarioReport>> scenario, string? againstNot = null, bool repeats = false)
 {
     var limit = TimeSpan.FromMinutes(p.GetValue(maxMinutes));
     using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -177,6 +183,12 @@ async Task<int> Execute(ParseResult p, CancellationToken cancellationToken, Func
     catch (ArgumentException e) { Console.Error.WriteLine(e.Message); return 2; }
     if (target is not null && targets.Count > 1) { Console.Error.WriteLine("--url tests one running server; --against needs the tool to start each."); return 2; }
     if (p.GetValue(repeat) < 1) { Console.Error.WriteLine("--repeat must be at least 1."); return 2; }
+    if (againstNot is not null && (targets.Count > 1 || targets[0].Label != ServerTarget.TailHubLabel))
+    {
+        Console.Error.WriteLine($"--against: {againstNot}; run, sweep, stall and firehose run against the reference.");
+        return 2;
+    }
+    if (!repeats && p.GetValue(repeat) > 1) { Console.Error.WriteLine("--repeat applies to run and sweep (cells measured several times, medians compared)."); return 2; }
     var context = new ScenarioContext(
         launcher,
         new FleetOptions(p.GetValue(concurrency), p.GetValue(readBuffer)),

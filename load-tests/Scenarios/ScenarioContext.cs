@@ -17,6 +17,21 @@ public sealed record ScenarioContext(
     /// <summary>Runs of each cell per target (<c>--repeat</c>), alternating between targets.</summary>
     public int Repeat { get; init; } = 1;
 
+    /// <summary>More than TailHub alone is measured (or TailHub more than once): runs are named after their server.</summary>
+    public bool SideBySide => Targets.Count > 1 || Repeat > 1 || Targets[0].Label != ServerTarget.TailHubLabel;
+
+    /// <summary>
+    /// A run's settings on <paramref name="target"/>, named after it when servers are compared. A TailHub gets this
+    /// context's settings (a scenario may add its own, as <c>all --small</c> does for the stall) under the target's.
+    /// </summary>
+    public RunSettings Run(ServerTarget target, string name, int viewers, double rate, TimeSpan duration, int stalled = 0)
+    {
+        var settings = target.IsReference
+            ? target.Settings
+            : ServerSettings.Concat(target.Settings).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        return Run(SideBySide ? $"{target.Label} {name}" : name, viewers, rate, duration, stalled) with { ServerSettings = settings };
+    }
+
     public RunSettings Run(string name, int viewers, double rate, TimeSpan duration, int stalled = 0, bool reconnect = false) =>
         new(name, viewers, rate, duration, LineBytes, DrainTimeout, Fleet with { Stalled = stalled }, ServerSettings, Warmup, reconnect);
 

@@ -10,23 +10,41 @@ public static class StallScenario
     public static async Task<ScenarioReport> RunAsync(ScenarioContext context, int viewers, double rate, TimeSpan duration, int stalled, CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
-        var baseline = await LoadRun.ExecuteAsync(context.Run("baseline", viewers, rate, duration), context.Launcher, cancellationToken);
-        var stall = await LoadRun.ExecuteAsync(context.Run($"{stalled} stalled", viewers, rate, duration, stalled: stalled), context.Launcher, cancellationToken);
-
+        var runs = new List<RunResult>();
         var findings = new List<string>();
-        findings.Add(Targets.Verdict(stall.DeliveredPercent >= 100 && stall.Duplicated.Total == 0,
-            $"healthy viewers beside {stalled} stalled: {Targets.F(stall.DeliveredPercent, 3)}% delivered, {stall.Duplicated.Total} duplicated (target 100%, 0)"));
+        // With --against, each server runs its baseline and its stall in turn.
+        foreach (var target in context.Targets)
+        {
+            var baseline = await LoadRun.ExecuteAsync(context.Run(target, "baseline", viewers, rate, duration), target.Launcher, cancellationToken) with { Target = target.Label };
+            var stall = await LoadRun.ExecuteAsync(context.Run(target, $"{stalled} stalled", viewers, rate, duration, stalled: stalled), target.Launcher, cancellationToken) with { Target = target.Label };
+            runs.Add(baseline);
+            runs.Add(stall);
+            findings.AddRange(Check(context.SideBySide ? $"{target.Label}: " : "", target.IsReference, baseline, stall, stalled));
+        }
+        foreach (var run in runs)
+            if (run.ServerCpuMicrosPerDelivery is { } us) findings.Add($"{run.Name}: {Targets.F(us, 3)} µs server CPU per (viewer, line), peak RSS {Targets.F(run.Server?.PeakRssMb ?? 0, 0)} MB");
+        return await context.SaveAsync(context.Report("stall", started, runs, findings));
+    }
+
+    private static IEnumerable<string> Check(string who, bool reference, RunResult baseline, RunResult stall, int stalled)
+    {
+        yield return Targets.Verdict(stall.DeliveredPercent >= 100 && stall.Duplicated.Total == 0,
+            $"{who}healthy viewers beside {stalled} stalled: {Targets.F(stall.DeliveredPercent, 3)}% delivered, {stall.Duplicated.Total} duplicated (target 100%, 0)");
         // "Must not move": within 2× of the baseline or 5 ms, whichever is larger, allowing for run-to-run noise.
         bool Close(double a, double b) => b <= Math.Max(2 * a, a + 5);
-        findings.Add(Targets.Verdict(Close(baseline.Latency.P50Ms, stall.Latency.P50Ms) && Close(baseline.Latency.P99Ms, stall.Latency.P99Ms),
-            $"healthy latency p50 {Targets.F(baseline.Latency.P50Ms, 1)} → {Targets.F(stall.Latency.P50Ms, 1)} ms, p99 {Targets.F(baseline.Latency.P99Ms, 1)} → {Targets.F(stall.Latency.P99Ms, 1)} ms, max {Targets.F(baseline.Latency.MaxMs, 1)} → {Targets.F(stall.Latency.MaxMs, 1)} ms (baseline → with stalled viewers)"));
+        yield return Targets.Verdict(Close(baseline.Latency.P50Ms, stall.Latency.P50Ms) && Close(baseline.Latency.P99Ms, stall.Latency.P99Ms),
+            $"{who}healthy latency p50 {Targets.F(baseline.Latency.P50Ms, 1)} → {Targets.F(stall.Latency.P50Ms, 1)} ms, p99 {Targets.F(baseline.Latency.P99Ms, 1)} → {Targets.F(stall.Latency.P99Ms, 1)} ms, max {Targets.F(baseline.Latency.MaxMs, 1)} → {Targets.F(stall.Latency.MaxMs, 1)} ms (baseline → with stalled viewers)");
         var stalledMissing = stall.StalledMissing?.Total ?? 0;
-        findings.Add(Targets.Verdict(stalledMissing == stall.StalledGapLinesReported,
-            $"stalled viewers missed {stalledMissing:N0} lines; gap events reported {stall.StalledGapLinesReported:N0} (every loss should be reported)" +
+        if (reference)
+        {
+            // The floor keeps a stalled viewer's frames in memory for as long as it stays connected, and has no gap events.
+            yield return $"{who}a stalled viewer's frames wait in the server's memory (no drop, no gap events): stalled viewers missed {stalledMissing:N0} lines, " +
+                         $"peak RSS {Targets.F(baseline.Server?.PeakRssMb ?? 0, 0)} → {Targets.F(stall.Server?.PeakRssMb ?? 0, 0)} MB";
+            yield break;
+        }
+        yield return Targets.Verdict(stalledMissing == stall.StalledGapLinesReported,
+            $"{who}stalled viewers missed {stalledMissing:N0} lines; gap events reported {stall.StalledGapLinesReported:N0} (every loss should be reported)" +
             (stalledMissing == 0 ? " — the stall never got past the server's socket buffer and its ViewerQueueBatches-frame queue: " +
-                "run longer (-d 45), or with bigger lines and a smaller queue (--line-bytes 1000 --set TailHub:ViewerQueueBatches=16)" : "")));
-        foreach (var run in new[] { baseline, stall })
-            if (run.ServerCpuMicrosPerDelivery is { } us) findings.Add($"{run.Name}: {Targets.F(us, 3)} µs server CPU per (viewer, line)");
-        return await context.SaveAsync(context.Report("stall", started, [baseline, stall], findings));
+                "run longer (-d 45), or with bigger lines and a smaller queue (--line-bytes 1000 --set TailHub:ViewerQueueBatches=16)" : ""));
     }
 }

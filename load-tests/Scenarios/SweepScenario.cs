@@ -11,7 +11,7 @@ public static class SweepScenario
     {
         var started = DateTime.UtcNow;
         var runs = new List<RunResult>();
-        var sideBySide = context.Targets.Count > 1 || context.Repeat > 1 || context.Targets[0].Label != ServerTarget.TailHubLabel;
+        var sideBySide = context.SideBySide;
         foreach (var n in viewers)
         {
             foreach (var r in rates)

@@ -8,9 +8,10 @@ public sealed class CommandOutputTests
     [Fact]
     public async Task Stdout_and_stderr_lines_arrive_interleaved_as_written_each_tagged_with_its_stream()
     {
-        // Paced, so the order across the two pipes is the order the process wrote in.
+        // Paced, so the order across the two pipes is the order the process wrote in (0.05 s was not always enough
+        // for the two pipe readers on a two-core machine running the whole suite).
         await using var job = await CommandSource.StartAsync("""
-            for i in 1 2 3 4 5 6; do echo "out $i"; sleep 0.05; echo "err $i" >&2; sleep 0.05; done
+            for i in 1 2 3 4 5 6; do echo "out $i"; sleep 0.2; echo "err $i" >&2; sleep 0.2; done
             """);
         await using var viewer = await job.WatchAsync();
 

@@ -46,7 +46,7 @@ public static class FirehoseScenario
         double best = 0;
         foreach (var rate in rates.Order())
         {
-            var run = await LoadRun.ExecuteAsync(context.Run(target, $"{rate:0}/s", viewers, rate, duration), target.Launcher, cancellationToken) with { Target = target.Label };
+            var run = await LoadRun.ExecuteAsync(context.Run(target, context.Named(target, $"{rate:0}/s"), viewers, rate, duration), target.Launcher, cancellationToken) with { Target = target.Label };
             runs.Add(run);
             var lossless = run.DeliveredPercent >= 100 && run.Duplicated.Total == 0 && run.GapLinesReported == 0;
             var keptUp = run.DrainSeconds <= MaxDrainSeconds;

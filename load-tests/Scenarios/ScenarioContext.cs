@@ -21,19 +21,22 @@ public sealed record ScenarioContext(
     public bool SideBySide => Targets.Count > 1 || Repeat > 1 || Targets[0].Label != ServerTarget.TailHubLabel;
 
     /// <summary>
-    /// A run's settings on <paramref name="target"/>, named after it when servers are compared. A TailHub gets this
-    /// context's settings (a scenario may add its own, as <c>all --small</c> does for the stall) under the target's.
+    /// A run's settings on <paramref name="target"/>. A TailHub gets this context's settings (a scenario may add its
+    /// own, as <c>all --small</c> does for the stall) under the target's; the reference gets only its own.
     /// </summary>
     public RunSettings Run(ServerTarget target, string name, int viewers, double rate, TimeSpan duration, int stalled = 0)
     {
         var settings = target.IsReference
             ? target.Settings
             : ServerSettings.Concat(target.Settings).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
-        return Run(SideBySide ? $"{target.Label} {name}" : name, viewers, rate, duration, stalled) with { ServerSettings = settings };
+        return Run(name, viewers, rate, duration, stalled) with { ServerSettings = settings };
     }
 
     public RunSettings Run(string name, int viewers, double rate, TimeSpan duration, int stalled = 0, bool reconnect = false) =>
         new(name, viewers, rate, duration, LineBytes, DrainTimeout, Fleet with { Stalled = stalled }, ServerSettings, Warmup, reconnect);
+
+    /// <summary>A run's name, with its server's label in front when servers are compared.</summary>
+    public string Named(ServerTarget target, string name) => SideBySide ? $"{target.Label} {name}" : name;
 
     public static string Machine() =>
         $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, " +

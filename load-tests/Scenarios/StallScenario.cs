@@ -15,8 +15,8 @@ public static class StallScenario
         // With --against, each server runs its baseline and its stall in turn.
         foreach (var target in context.Targets)
         {
-            var baseline = await LoadRun.ExecuteAsync(context.Run(target, "baseline", viewers, rate, duration), target.Launcher, cancellationToken) with { Target = target.Label };
-            var stall = await LoadRun.ExecuteAsync(context.Run(target, $"{stalled} stalled", viewers, rate, duration, stalled: stalled), target.Launcher, cancellationToken) with { Target = target.Label };
+            var baseline = await LoadRun.ExecuteAsync(context.Run(target, context.Named(target, "baseline"), viewers, rate, duration), target.Launcher, cancellationToken) with { Target = target.Label };
+            var stall = await LoadRun.ExecuteAsync(context.Run(target, context.Named(target, $"{stalled} stalled"), viewers, rate, duration, stalled: stalled), target.Launcher, cancellationToken) with { Target = target.Label };
             runs.Add(baseline);
             runs.Add(stall);
             findings.AddRange(Check(context.SideBySide ? $"{target.Label}: " : "", target.IsReference, baseline, stall, stalled));

@@ -22,7 +22,7 @@ public static class SweepScenario
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         var name = sideBySide ? $"{n}v×{r:0}/s {target.Label}" + (context.Repeat > 1 ? $" #{repeat}" : "") : $"{n}v×{r:0}/s";
-                        var settings = context.Run(name, n, r, duration) with { ServerSettings = target.Settings };
+                        var settings = context.Run(target, name, n, r, duration);
                         var run = await LoadRun.ExecuteAsync(settings, target.Launcher, cancellationToken);
                         runs.Add(run with { Target = target.Label });
                     }

@@ -45,9 +45,6 @@ public sealed class SourceHub
             SingleReader = true,
             // A source's writer is used by one caller at a time; the checkpoint tick writes an empty chunk too.
             SingleWriter = false,
-            // When the pump is waiting, it takes a chunk on the writer's thread instead of waking a pool thread for
-            // it: one thread hand-over less per chunk. Nothing the pump calls waits on a source's writer.
-            AllowSynchronousContinuations = true,
         });
         Backlog = new BacklogRing(backlogLines);
     }

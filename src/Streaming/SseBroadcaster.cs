@@ -175,25 +175,18 @@ public sealed class SseBroadcaster : ISequencedRecordSink
         // Nobody watching: nothing to encode (a viewer who comes later gets these from the backlog or the journal).
         if (viewers.Length > 0)
         {
-            var frames = Encode(Hub.WithRunsAsLines(records));
-            FanOut(frames, viewers);
-            foreach (var frame in frames) Interlocked.Add(ref _linesSent, (long)frame.LineCount * viewers.Length);
+            foreach (var frame in Encode(Hub.WithRunsAsLines(records)))
+            {
+                foreach (var viewer in viewers) viewer.Offer(frame);
+                Interlocked.Add(ref _linesSent, (long)frame.LineCount * viewers.Length);
+            }
         }
         records.Clear();
         return true;
     }
 
-    /// <summary>Offers the frames to every viewer; each viewer gets them in order.</summary>
-    private static void FanOut(List<SseFrame> frames, Viewer[] viewers)
-    {
-        foreach (var frame in frames)
-        {
-            foreach (var viewer in viewers) viewer.Offer(frame);
-        }
-    }
-
     /// <summary>Splits records into events: runs of lines (at most BatchMaxLines each) and one event per notice.</summary>
-    public List<SseFrame> Encode(IReadOnlyList<SourceRecord> records)
+    public IEnumerable<SseFrame> Encode(IReadOnlyList<SourceRecord> records)
     {
         var frames = new List<SseFrame>();
         var run = new List<LogLine>();

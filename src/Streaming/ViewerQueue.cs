@@ -47,12 +47,6 @@ public sealed class ViewerQueue : ChannelReader<SseFrame>, IValueTaskSource<bool
         get { lock (_lock) return _count; }
     }
 
-    /// <summary>Completion has been asked for and every queued frame has been read.</summary>
-    public bool IsDone
-    {
-        get { lock (_lock) return _completed && _count == 0; }
-    }
-
     /// <summary>Queues the frame, dropping the oldest when full; false once the queue is completed.</summary>
     public bool TryWrite(SseFrame frame)
     {
@@ -104,15 +98,6 @@ public sealed class ViewerQueue : ChannelReader<SseFrame>, IValueTaskSource<bool
             _head = (_head + 1) % _ring.Length;
             _count--;
             return true;
-        }
-    }
-
-    public override bool TryPeek(out SseFrame item)
-    {
-        lock (_lock)
-        {
-            item = _count == 0 ? null! : _ring![_head];
-            return _count > 0;
         }
     }
 

@@ -17,7 +17,6 @@ public sealed class FinishedBuildLogTests(BrowserFixture browser)
     private static readonly string Build =
         $$"""awk 'BEGIN { for (i = 1; i <= {{Lines}}; i++) print (i == {{FirstError}} || i == {{FirstError + 500_000}} ? "step " i " ERROR compiler crashed" : "step " i " ok") }'""";
 
-
     [Fact]
     public async Task A_finished_build_of_two_million_lines_is_read_from_its_top_searched_linked_to_and_downloaded()
     {

@@ -15,7 +15,6 @@ public sealed class GoToTests(BrowserFixture browser)
     private static readonly Regex Selected = new(@"\bselected\b");
     private static readonly Regex Target = new(@"\btarget\b");
 
-
     private static async Task<TailHubSite> SiteWithLinesAsync(int count)
     {
         var site = await TailHubSite.StartAsync("app");

@@ -18,7 +18,6 @@ public sealed class LineLinkTests(BrowserFixture browser)
         return site;
     }
 
-
     /// <summary>The epoch of the source's sequence, as the stream names it in its event ids.</summary>
     private static async Task<string> EpochOfAsync(TailHubSite site, string source)
     {

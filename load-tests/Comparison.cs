@@ -2,10 +2,11 @@ namespace TailHub.LoadTests;
 
 /// <summary>
 /// One server's figures for one cell (viewers × rate), the median over its repeats, and each as a ratio to the
-/// reference server's median in the same command (null where there is no reference run or no figure).
+/// reference server's median in the same command (null where there is no reference run or no figure). A cell's
+/// <paramref name="Kind"/> says what happened to its viewers beyond the load: "" (nothing), "N stalled" or "reconnect storm".
 /// </summary>
 public sealed record ComparisonRow(
-    int Viewers, double Rate, string Target, int Runs, double DeliveredPercent,
+    int Viewers, double Rate, string Kind, string Target, int Runs, double DeliveredPercent,
     double? MicrosPerDelivery, double? PeakRssMb, double? IdleKbPerViewer, double P50Ms, double P99Ms,
     double? CpuRatio, double? PeakRssRatio, double? IdleRatio, double? P50Ratio, double? P99Ratio);
 
@@ -16,20 +17,22 @@ public static class Comparison
     {
         if (!runs.Any(r => r.Target == ServerTarget.ReferenceLabel)) return null;
         var rows = new List<ComparisonRow>();
-        foreach (var cell in runs.Where(r => r.Target is not null && r.StalledViewers == 0 && !r.ReconnectStorm).GroupBy(r => (r.Viewers, r.RateLinesPerSecond)))
+        foreach (var cell in runs.Where(r => r.Target is not null).GroupBy(r => (r.Viewers, r.RateLinesPerSecond, Kind: KindOf(r))))
         {
             var byTarget = cell.GroupBy(r => r.Target!).ToDictionary(g => g.Key, g => g.ToArray());
             byTarget.TryGetValue(ServerTarget.ReferenceLabel, out var reference);
-            var baseline = reference is null ? null : Row(cell.Key.Viewers, cell.Key.RateLinesPerSecond, ServerTarget.ReferenceLabel, reference, null);
+            var baseline = reference is null ? null : Row(cell.Key, ServerTarget.ReferenceLabel, reference, null);
             // The reference first, then the others in the order they ran.
             if (baseline is not null) rows.Add(baseline);
             foreach (var (target, list) in byTarget.Where(kv => kv.Key != ServerTarget.ReferenceLabel))
-                rows.Add(Row(cell.Key.Viewers, cell.Key.RateLinesPerSecond, target, list, baseline));
+                rows.Add(Row(cell.Key, target, list, baseline));
         }
         return rows;
     }
 
-    private static ComparisonRow Row(int viewers, double rate, string target, RunResult[] runs, ComparisonRow? reference)
+    private static string KindOf(RunResult r) => r.ReconnectStorm ? "reconnect storm" : r.StalledViewers > 0 ? $"{r.StalledViewers} stalled" : "";
+
+    private static ComparisonRow Row((int Viewers, double Rate, string Kind) cell, string target, RunResult[] runs, ComparisonRow? reference)
     {
         var cpu = Median(runs.Select(r => r.ServerCpuMicrosPerDelivery));
         var rss = Median(runs.Select(r => r.Server?.PeakRssMb));
@@ -37,7 +40,7 @@ public static class Comparison
         var p50 = Median(runs.Select(r => (double?)r.Latency.P50Ms)) ?? double.NaN;
         var p99 = Median(runs.Select(r => (double?)r.Latency.P99Ms)) ?? double.NaN;
         var delivered = runs.Min(r => r.DeliveredPercent);
-        return new ComparisonRow(viewers, rate, target, runs.Length, delivered, cpu, rss, idle, p50, p99,
+        return new ComparisonRow(cell.Viewers, cell.Rate, cell.Kind, target, runs.Length, delivered, cpu, rss, idle, p50, p99,
             Ratio(cpu, reference?.MicrosPerDelivery), Ratio(rss, reference?.PeakRssMb), Ratio(idle, reference?.IdleKbPerViewer),
             Ratio(p50, reference?.P50Ms), Ratio(p99, reference?.P99Ms));
     }

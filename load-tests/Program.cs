@@ -27,7 +27,7 @@ var readBuffer = new Option<int>("--read-buffer") { Description = "Bytes of read
 var results = new Option<string?>("--results") { Description = "Folder for reports (default load-tests/results)", Recursive = true };
 var warmup = new Option<double>("--warmup-seconds") { Description = "Seconds of traffic to two throw-away viewers before measuring (JIT warm-up)", DefaultValueFactory = _ => 2, Recursive = true };
 var maxMinutes = new Option<double>("--max-minutes") { Description = "Hard time limit for the whole command", DefaultValueFactory = _ => 60, Recursive = true };
-var against = new Option<string>("--against") { Description = "Servers to run each cell against, back to back: reference, tailhub and --variant labels (comma-separated; run, sweep, stall and firehose)", DefaultValueFactory = _ => ServerTarget.TailHubLabel, Recursive = true };
+var against = new Option<string>("--against") { Description = "Servers to run each scenario against, back to back: reference, tailhub and --variant labels (comma-separated)", DefaultValueFactory = _ => ServerTarget.TailHubLabel, Recursive = true };
 var variant = new Option<string[]>("--variant") { Description = "A labelled TailHub for --against: LABEL:set:KEY=VALUE, LABEL:env:NAME=VALUE, LABEL:arg:ARG or LABEL:dll:PATH, on top of tailhub's (repeatable)", Recursive = true };
 var repeat = new Option<int>("--repeat") { Description = "Runs of each cell per server, alternating between the --against servers", DefaultValueFactory = _ => 1, Recursive = true };
 var referenceBatch = new Option<int>("--reference-batch-ms") { Description = "The reference server's fixed batching window", DefaultValueFactory = _ => 50, Recursive = true };
@@ -55,7 +55,7 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
     var k = new Option<int>("--sources") { Description = "Sources the agent publishes, each at R lines/s (the viewers watch one)", DefaultValueFactory = _ => 1 };
     var cmd = new Command("scaleout", "One agent + H hubs on one Redis: N viewers split over the hubs × R lines/s × D s") { n, r, d, h, k };
     cmd.SetAction((p, ct) => Execute(p, ct, c => ScaleOutScenario.RunAsync(c, p.GetValue(n), p.GetValue(r), Seconds(p.GetValue(d)), p.GetValue(h), p.GetValue(k), ct),
-        againstNot: "the reference has no Redis agents or hubs"));
+        onlyTailHub: "scaleout starts its agent and hubs as tailhub (with --set and --server-env); --against adds the reference serving the same viewers from one process, not variants"));
     root.Subcommands.Add(cmd);
 }
 // sweep: the grid.
@@ -79,8 +79,7 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
 {
     var n = Viewers(1000); var r = Rate(1000); var d = Duration(20);
     var cmd = new Command("reconnect", "Every viewer drops and resumes with Last-Event-ID halfway: nothing lost, nothing twice") { n, r, d };
-    cmd.SetAction((p, ct) => Execute(p, ct, c => ReconnectScenario.RunAsync(c, p.GetValue(n), p.GetValue(r), Seconds(p.GetValue(d)), ct),
-        againstNot: "the reference cannot resume a stream (no Last-Event-ID), which is what reconnect measures"));
+    cmd.SetAction((p, ct) => Execute(p, ct, c => ReconnectScenario.RunAsync(c, p.GetValue(n), p.GetValue(r), Seconds(p.GetValue(d)), ct)));
     root.Subcommands.Add(cmd);
 }
 // firehose: step the rate up until loss.
@@ -97,8 +96,7 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
     var n = Viewers(0);
     var t = new Option<double>("--timeout") { Description = "Seconds to wait for TailHub to publish everything", DefaultValueFactory = _ => 300 };
     var cmd = new Command("catchup", "Time for TailHub to publish every line of a big file vs wc -l") { size, n, t };
-    cmd.SetAction((p, ct) => Execute(p, ct, c => CatchUpScenario.RunAsync(c, Size(p.GetValue(size)!), p.GetValue(n), Seconds(p.GetValue(t)), ct),
-        againstNot: "catch-up is compared with wc -l; the reference follows a file from its end"));
+    cmd.SetAction((p, ct) => Execute(p, ct, c => CatchUpScenario.RunAsync(c, Size(p.GetValue(size)!), p.GetValue(n), Seconds(p.GetValue(t)), ct)));
     root.Subcommands.Add(cmd);
 }
 // command: a command source (and with --ssh an ssh source) fed by a process writing as fast as it can.
@@ -108,8 +106,7 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
     var ssh = new Option<bool>("--ssh") { Description = "Also run the command over SSH to an OpenSSH server on loopback" };
     var sshSize = new Option<string>("--ssh-size") { Description = "Bytes the command writes over SSH", DefaultValueFactory = _ => "512MiB" };
     var cmd = new Command("command", "A command source's run of a process writing as fast as it can, vs the same command into a pipe; --ssh: over SSH") { size, n, ssh, sshSize };
-    cmd.SetAction((p, ct) => Execute(p, ct, c => CommandScenario.RunAsync(c, Size(p.GetValue(size)!), p.GetValue(n), p.GetValue(ssh), Size(p.GetValue(sshSize)!), ct),
-        againstNot: "the reference has no command sources; the command is compared with the same command into a pipe"));
+    cmd.SetAction((p, ct) => Execute(p, ct, c => CommandScenario.RunAsync(c, Size(p.GetValue(size)!), p.GetValue(n), p.GetValue(ssh), Size(p.GetValue(sshSize)!), ct)));
     root.Subcommands.Add(cmd);
 }
 // push: curl -T - uploads into a push source, against the same upload into a do-nothing sink and cat.
@@ -119,8 +116,7 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
     var n = Viewers(1);
     var t = new Option<double>("--timeout") { Description = "Seconds to wait for every line to be published and delivered", DefaultValueFactory = _ => 300 };
     var cmd = new Command("push", "Lines/s of curl -T - into a push source, spooled, published and delivered to viewers") { w, lines, n, t };
-    cmd.SetAction((p, ct) => Execute(p, ct, c => PushScenario.RunAsync(c, Math.Max(1, p.GetValue(w)), p.GetValue(lines), p.GetValue(n), Seconds(p.GetValue(t)), ct),
-        againstNot: "the reference takes no pushed lines; push is compared with the same upload into a do-nothing sink"));
+    cmd.SetAction((p, ct) => Execute(p, ct, c => PushScenario.RunAsync(c, Math.Max(1, p.GetValue(w)), p.GetValue(lines), p.GetValue(n), Seconds(p.GetValue(t)), ct)));
     root.Subcommands.Add(cmd);
 }
 // all: every scenario, full size, or a quick version to check the tool and the server work.
@@ -140,16 +136,16 @@ Option<string> List(string name, string d, string what) => new(name) { Descripti
             await CatchUpScenario.RunAsync(c, q ? 64L << 20 : 1L << 30, 1, Seconds(300), ct),
         };
         // latest.md is the whole set, so one file answers "how did the last full run go".
-        var all = c.Report("all", reports[0].StartedUtc, [.. reports.SelectMany(x => x.Runs)], reports.SelectMany(x => x.Findings), reports[^1].CatchUp);
+        var all = c.Report("all", reports[0].StartedUtc, [.. reports.SelectMany(x => x.Runs)], reports.SelectMany(x => x.Findings), [.. reports.SelectMany(x => x.CatchUps)]);
         return await c.SaveAsync(all);
-    }, againstNot: "all includes reconnect and catchup, which the reference cannot run"));
+    }));
     root.Subcommands.Add(cmd);
 }
 
 return await root.Parse(args).InvokeAsync();
 
-// againstNot: why a scenario cannot run against the reference (null: it can); repeats: it takes --repeat.
-async Task<int> Execute(ParseResult p, CancellationToken cancellationToken, Func<ScenarioContext, Task<ScenarioReport>> scenario, string? againstNot = null, bool repeats = false)
+// onlyTailHub: why a scenario takes no TailHub variants in --against (null: it does); repeats: it takes --repeat.
+async Task<int> Execute(ParseResult p, CancellationToken cancellationToken, Func<ScenarioContext, Task<ScenarioReport>> scenario, string? onlyTailHub = null, bool repeats = false)
 {
     var limit = TimeSpan.FromMinutes(p.GetValue(maxMinutes));
     using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -183,9 +179,9 @@ async Task<int> Execute(ParseResult p, CancellationToken cancellationToken, Func
     catch (ArgumentException e) { Console.Error.WriteLine(e.Message); return 2; }
     if (target is not null && targets.Count > 1) { Console.Error.WriteLine("--url tests one running server; --against needs the tool to start each."); return 2; }
     if (p.GetValue(repeat) < 1) { Console.Error.WriteLine("--repeat must be at least 1."); return 2; }
-    if (againstNot is not null && (targets.Count > 1 || targets[0].Label != ServerTarget.TailHubLabel))
+    if (onlyTailHub is not null && targets.Any(t => t.Label is not (ServerTarget.TailHubLabel or ServerTarget.ReferenceLabel)))
     {
-        Console.Error.WriteLine($"--against: {againstNot}; run, sweep, stall and firehose run against the reference.");
+        Console.Error.WriteLine($"--against: {onlyTailHub}.");
         return 2;
     }
     if (!repeats && p.GetValue(repeat) > 1) { Console.Error.WriteLine("--repeat applies to run and sweep (cells measured several times, medians compared)."); return 2; }

@@ -5,10 +5,10 @@ using System.Text.Json.Serialization;
 
 namespace TailHub.LoadTests;
 
-/// <summary>The catch-up scenario's figures: how fast TailHub reads an existing file compared with <c>wc -l</c>.</summary>
+/// <summary>The catch-up scenario's figures on one server: how fast it reads an existing file compared with <c>wc -l</c>.</summary>
 public sealed record CatchUpResult(
     long FileBytes, long Lines, double WcSeconds, double ReadSeconds, double PublishSeconds, double? DeliverSeconds,
-    long ViewerLinesReceived, double ServerCpuSeconds, double PeakRssMb, double SpeedVsWc, string? Note);
+    long ViewerLinesReceived, double ServerCpuSeconds, double PeakRssMb, double SpeedVsWc, string? Note, string Target = ServerTarget.TailHubLabel);
 
 /// <summary>
 /// The push scenario's figures: W <c>curl -T -</c> uploads of <see cref="Lines"/> lines into a push source, timed until
@@ -17,7 +17,8 @@ public sealed record CatchUpResult(
 /// </summary>
 public sealed record PushRunResult(
     int Writers, long Lines, int LineBytes, long FileBytes, int Viewers, double CatSeconds, double SinkSeconds, double UploadSeconds,
-    double? PublishSeconds, double? DeliverSeconds, long ViewerLinesReceived, long Duplicates, double ServerCpuSeconds, double PeakRssMb, string? Note)
+    double? PublishSeconds, double? DeliverSeconds, long ViewerLinesReceived, long Duplicates, double ServerCpuSeconds, double PeakRssMb, string? Note,
+    string Target = ServerTarget.TailHubLabel)
 {
     public double? PublishedLinesPerSecond => Lines / PublishSeconds;
     public double? DeliveredLinesPerSecond => Lines / DeliverSeconds;
@@ -35,9 +36,9 @@ public sealed record ScenarioReport(
     string CommandLine,
     string Machine,
     IReadOnlyList<RunResult> Runs,
-    CatchUpResult? CatchUp,
+    IReadOnlyList<CatchUpResult> CatchUps,
     IReadOnlyList<string> Findings,
-    PushRunResult? Push = null)
+    IReadOnlyList<PushRunResult> Pushes)
 {
     /// <summary>Each server's medians and ratios to the reference, when the runs include the reference.</summary>
     public IReadOnlyList<ComparisonRow>? Comparison { get; init; }
@@ -91,8 +92,8 @@ public static class ReportWriter
         }
         if (r.Comparison is { Count: > 0 } comparison) AppendComparison(s, comparison);
         if (r.Runs.Count > 0) AppendRuns(s, r.Runs);
-        if (r.CatchUp is { } c) AppendCatchUp(s, c);
-        if (r.Push is { } p) AppendPush(s, p);
+        if (r.CatchUps.Count > 0) AppendCatchUps(s, r.CatchUps);
+        if (r.Pushes.Count > 0) AppendPushes(s, r.Pushes);
         s.AppendLine("Column meanings and targets: load-tests/README.md.");
         return s.ToString();
     }
@@ -163,7 +164,7 @@ public static class ReportWriter
         s.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in rows)
         {
-            s.AppendLine(Row($"{N(c.Viewers)} × {N(c.Rate)}", c.Target, N(c.Runs), F(c.DeliveredPercent, 3), F(c.MicrosPerDelivery, 3), X(c.CpuRatio),
+            s.AppendLine(Row($"{N(c.Viewers)} × {N(c.Rate)}" + (c.Kind.Length > 0 ? $", {c.Kind}" : ""), c.Target, N(c.Runs), F(c.DeliveredPercent, 3), F(c.MicrosPerDelivery, 3), X(c.CpuRatio),
                 F(c.PeakRssMb, 1), X(c.PeakRssRatio), F(c.IdleKbPerViewer, 1), X(c.IdleRatio), F(c.P50Ms, 1), X(c.P50Ratio), F(c.P99Ms, 1), X(c.P99Ratio)));
         }
         s.AppendLine();
@@ -171,29 +172,39 @@ public static class ReportWriter
 
     private static string X(double? ratio) => ratio is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) + "×" : "–";
 
-    private static void AppendCatchUp(StringBuilder s, CatchUpResult c)
+    private static void AppendCatchUps(StringBuilder s, IReadOnlyList<CatchUpResult> results)
     {
         s.AppendLine("## Catch-up read");
         s.AppendLine();
-        s.AppendLine("| file MB | lines | `wc -l` s | TailHub read s | published s | delivered to viewer s | viewer lines | speed vs wc | server CPU s | peak RSS MB |");
-        s.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        s.AppendLine(Row(F(c.FileBytes / 1048576.0, 0), N(c.Lines), F(c.WcSeconds, 3), F(c.ReadSeconds, 3), F(c.PublishSeconds, 3),
-            F(c.DeliverSeconds, 3), N(c.ViewerLinesReceived), $"{c.SpeedVsWc:P0}", F(c.ServerCpuSeconds, 2), F(c.PeakRssMb, 1)));
+        s.AppendLine("| server | file MB | lines | `wc -l` s | read s | published s | delivered to viewer s | viewer lines | speed vs wc | server CPU s | peak RSS MB |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var c in results)
+        {
+            s.AppendLine(Row(c.Target, F(c.FileBytes / 1048576.0, 0), N(c.Lines), F(c.WcSeconds, 3), F(c.ReadSeconds, 3), F(c.PublishSeconds, 3),
+                F(c.DeliverSeconds, 3), N(c.ViewerLinesReceived), $"{c.SpeedVsWc:P0}", F(c.ServerCpuSeconds, 2), F(c.PeakRssMb, 1)));
+        }
         s.AppendLine();
-        if (c.Note is not null) s.AppendLine($"- {c.Note}").AppendLine();
+        foreach (var c in results)
+            if (c.Note is not null) s.AppendLine($"- {c.Target}: {c.Note}");
+        s.AppendLine();
     }
 
-    private static void AppendPush(StringBuilder s, PushRunResult p)
+    private static void AppendPushes(StringBuilder s, IReadOnlyList<PushRunResult> results)
     {
         s.AppendLine("## Push (`curl -T -`)");
         s.AppendLine();
-        s.AppendLine("| writers | lines | MB | viewers | upload s | published s | published lines/s | delivered s | delivered lines/s | viewer lines | dup | sink lines/s | cat lines/s | server CPU s | µs / line | peak RSS MB |");
-        s.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        s.AppendLine(Row(N(p.Writers), N(p.Lines), F(p.FileBytes / 1048576.0, 0), N(p.Viewers), F(p.UploadSeconds, 2), F(p.PublishSeconds, 2), F(p.PublishedLinesPerSecond, 0),
-            F(p.DeliverSeconds, 2), F(p.DeliveredLinesPerSecond, 0), N(p.ViewerLinesReceived), N(p.Duplicates), F(p.SinkLinesPerSecond, 0), F(p.CatLinesPerSecond, 0),
-            F(p.ServerCpuSeconds, 2), F(p.ServerMicrosPerLine, 2), F(p.PeakRssMb, 1)));
+        s.AppendLine("| server | writers | lines | MB | viewers | upload s | published s | published lines/s | delivered s | delivered lines/s | viewer lines | dup | sink lines/s | cat lines/s | server CPU s | µs / line | peak RSS MB |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var p in results)
+        {
+            s.AppendLine(Row(p.Target, N(p.Writers), N(p.Lines), F(p.FileBytes / 1048576.0, 0), N(p.Viewers), F(p.UploadSeconds, 2), F(p.PublishSeconds, 2), F(p.PublishedLinesPerSecond, 0),
+                F(p.DeliverSeconds, 2), F(p.DeliveredLinesPerSecond, 0), N(p.ViewerLinesReceived), N(p.Duplicates), F(p.SinkLinesPerSecond, 0), F(p.CatLinesPerSecond, 0),
+                F(p.ServerCpuSeconds, 2), F(p.ServerMicrosPerLine, 2), F(p.PeakRssMb, 1)));
+        }
         s.AppendLine();
-        if (p.Note is not null) s.AppendLine($"- {p.Note}").AppendLine();
+        foreach (var p in results)
+            if (p.Note is not null) s.AppendLine($"- {p.Target}: {p.Note}");
+        s.AppendLine();
     }
 
     private static string Row(params string[] cells) => "| " + string.Join(" | ", cells) + " |";

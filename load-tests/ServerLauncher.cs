@@ -41,6 +41,13 @@ public sealed class ServerLauncher(ServerOptions options, Uri? attachUrl, string
         return (await ServerProcess.StartPushAsync(options, sourceName, settings, folder, cancellationToken), folder);
     }
 
+    /// <summary>A fresh server whose sources are all in <paramref name="settings"/> (the command scenario's command source).</summary>
+    public async Task<(ServerProcess Server, string Folder)> StartConfiguredAsync(IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        var folder = NewFolder();
+        return (await ServerProcess.StartConfiguredAsync(options, sourceName, [], settings, folder, cancellationToken), folder);
+    }
+
     public static string NewFolder()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"tailhub-load-{Guid.NewGuid():N}"[..26]);

@@ -72,7 +72,18 @@ public sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     public static Task<ServerProcess> StartPushAsync(ServerOptions options, string sourceName, IReadOnlyDictionary<string, string> settings, string folder,
         CancellationToken cancellationToken) =>
-        StartAsync(options, sourceName, "", ["--TailHub:Sources:0:Name=" + sourceName, "--TailHub:Sources:0:Type=push"], settings, folder, cancellationToken);
+        StartConfiguredAsync(options, sourceName, ["--TailHub:Sources:0:Name=" + sourceName, "--TailHub:Sources:0:Type=push"], settings, folder, cancellationToken);
+
+    /// <summary>
+    /// Starts a server whose sources are all in <paramref name="sourceArgs"/> and <paramref name="settings"/> (no
+    /// <c>--source</c>, which would hide them). The reference follows a file that is never written, and takes pushed
+    /// lines or runs its <c>--command</c> instead.
+    /// </summary>
+    public static Task<ServerProcess> StartConfiguredAsync(ServerOptions options, string sourceName, string[] sourceArgs, IReadOnlyDictionary<string, string> settings,
+        string folder, CancellationToken cancellationToken) =>
+        options.IsReference
+            ? StartAsync(options, sourceName, Path.Combine(folder, $"{sourceName}-unwritten.log"), [], settings, folder, cancellationToken)
+            : StartAsync(options, sourceName, "", sourceArgs, settings, folder, cancellationToken);
 
     private static async Task<ServerProcess> StartAsync(ServerOptions options, string sourceName, string filePath, string[] sourceArgs,
         IReadOnlyDictionary<string, string> settings, string folder, CancellationToken cancellationToken, string readyPath = "api/sources")
@@ -91,9 +102,15 @@ public sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add(dll);
         if (options.IsReference)
         {
-            // The reference takes only what it needs: where to listen, the file, the window. TailHub's settings are TailHub's.
+            // The reference takes only what it needs: where to listen, the file, the window, and what a scenario asks of
+            // it (ReferenceSettings: --resume-lines, --command). TailHub's settings are TailHub's.
             foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--source", $"{sourceName}={filePath}", "--batch-ms", $"{options.ReferenceBatchMs}" })
                 start.ArgumentList.Add(arg);
+            foreach (var (key, value) in settings)
+            {
+                start.ArgumentList.Add("--" + key);
+                start.ArgumentList.Add(value);
+            }
         }
         else
         {

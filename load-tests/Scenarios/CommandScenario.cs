@@ -37,24 +37,36 @@ public static class CommandScenario
             var copy = await CatToFileSecondsAsync(generator, cancellationToken);
             findings.Add($"INFO the command through a pipe into a file (| cat > file): {Targets.F(copy, 3)} s = {MiB(bytes / copy)}/s, {pipe / copy:P0} of the pipe's rate");
 
-            var local = await RunSourceAsync(context, "command", new Dictionary<string, string>
+            // With --against each server runs the command in turn (the reference: the command's lines batched to viewers, no spool).
+            var locals = new Dictionary<string, SourceRun>();
+            foreach (var target in context.Targets)
             {
-                ["Command:0"] = "/bin/sh",
-                ["Command:1"] = "-c",
-                ["Command:2"] = generator,
-            }, sizeFile, bytes, context.LineBytes, viewers, cancellationToken);
-            findings.Add(Targets.Verdict(local.Complete && local.Seconds > 0 && bytes / local.Seconds >= VersusPipe * pipeRate,
-                $"command source, {viewers} viewer(s): {MiB(bytes)} in {Targets.F(local.Seconds, 3)} s = {MiB(bytes / local.Seconds)}/s, " +
-                $"{bytes / local.Seconds / pipeRate:P0} of the pipe's rate (target ≥ {VersusPipe:P0}), {copy / local.Seconds:P0} of cat's into a file; {local.Lines:N0} lines numbered{(local.Complete ? "" : " — INCOMPLETE")}; " +
-                $"spool {MiB(local.SpoolBytes)}; server peak RSS {Targets.F(local.PeakRssMb, 0)} MB, CPU {Targets.F(local.CpuSeconds, 2)} s{local.ViewerNote}"));
+                var local = await RunSourceAsync(context, target, "command", new Dictionary<string, string>
+                {
+                    ["Command:0"] = "/bin/sh",
+                    ["Command:1"] = "-c",
+                    ["Command:2"] = generator,
+                }, generator, sizeFile, bytes, context.LineBytes, viewers, cancellationToken);
+                locals[target.Label] = local;
+                var what = $"{(context.SideBySide ? target.Label + ": " : "")}command source, {viewers} viewer(s): {MiB(bytes)} in {Targets.F(local.Seconds, 3)} s = {MiB(bytes / local.Seconds)}/s, " +
+                           $"{bytes / local.Seconds / pipeRate:P0} of the pipe's rate{(target.IsReference ? "" : $" (target ≥ {VersusPipe:P0})")}, {copy / local.Seconds:P0} of cat's into a file; {local.Lines:N0} lines numbered{(local.Complete ? "" : " — INCOMPLETE")}; " +
+                           $"spool {MiB(local.SpoolBytes)}; server peak RSS {Targets.F(local.PeakRssMb, 0)} MB, CPU {Targets.F(local.CpuSeconds, 2)} s{local.ViewerNote}";
+                findings.Add(target.IsReference ? what : Targets.Verdict(local.Complete && local.Seconds > 0 && bytes / local.Seconds >= VersusPipe * pipeRate, what));
+            }
+            if (locals.TryGetValue(ServerTarget.ReferenceLabel, out var floor))
+            {
+                foreach (var (label, run) in locals.Where(kv => kv.Key != ServerTarget.ReferenceLabel))
+                    findings.Add($"{label}: the run took {Targets.F(run.Seconds / floor.Seconds, 2)}× the reference's time and {Targets.F(run.CpuSeconds / Math.Max(0.001, floor.CpuSeconds), 2)}× its CPU");
+            }
 
-            if (ssh)
+            // The reference has no ssh client: over SSH, each TailHub is compared with OpenSSH's own client.
+            foreach (var target in context.Targets.Where(t => ssh && !t.IsReference))
             {
                 await using var sshd = await SshdProcess.StartAsync(cancellationToken);
                 await File.WriteAllTextAsync(sizeFile, sshBytes.ToString(), cancellationToken);
                 var openssh = await PipeSecondsAsync("ssh", sshd.ClientArguments(generator), sshBytes, cancellationToken);
                 findings.Add($"INFO OpenSSH's ssh client into a discarding pipe over loopback: {MiB(sshBytes)} in {Targets.F(openssh, 3)} s = {MiB(sshBytes / openssh)}/s");
-                var overSsh = await RunSourceAsync(context, "ssh", new Dictionary<string, string>
+                var overSsh = await RunSourceAsync(context, target, "ssh", new Dictionary<string, string>
                 {
                     ["Host"] = "127.0.0.1",
                     ["Port"] = sshd.Port.ToString(),
@@ -62,10 +74,10 @@ public static class CommandScenario
                     ["KeyFile"] = sshd.UserKey,
                     ["KnownHostsFile"] = sshd.KnownHosts,
                     ["Command"] = generator,
-                }, sizeFile, sshBytes, context.LineBytes, viewers, cancellationToken);
+                }, generator, sizeFile, sshBytes, context.LineBytes, viewers, cancellationToken);
                 var rate = sshBytes / overSsh.Seconds / 1e6;
                 findings.Add(Targets.Verdict(overSsh.Complete && rate >= SshMegabytesPerSecond,
-                    $"ssh source over loopback, {viewers} viewer(s): {MiB(sshBytes)} in {Targets.F(overSsh.Seconds, 3)} s = {Targets.F(rate, 1)} MB/s (target ≥ {SshMegabytesPerSecond} MB/s); " +
+                    $"{(context.SideBySide ? target.Label + ": " : "")}ssh source over loopback, {viewers} viewer(s): {MiB(sshBytes)} in {Targets.F(overSsh.Seconds, 3)} s = {Targets.F(rate, 1)} MB/s (target ≥ {SshMegabytesPerSecond} MB/s); " +
                     $"{overSsh.Lines:N0} lines numbered{(overSsh.Complete ? "" : " — INCOMPLETE")}; server peak RSS {Targets.F(overSsh.PeakRssMb, 0)} MB, CPU {Targets.F(overSsh.CpuSeconds, 2)} s{overSsh.ViewerNote}"));
             }
             return await context.SaveAsync(context.Report("command", started, [], findings));
@@ -78,17 +90,27 @@ public static class CommandScenario
 
     private sealed record SourceRun(double Seconds, long Lines, bool Complete, long SpoolBytes, double PeakRssMb, double CpuSeconds, string ViewerNote);
 
-    /// <summary>Starts a TailHub with one source of <paramref name="type"/> named <c>flood</c>, starts a run, and times it by its own start and end.</summary>
-    private static async Task<SourceRun> RunSourceAsync(ScenarioContext context, string type, Dictionary<string, string> source, string sizeFile, long bytes, int lineBytes, int viewers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a server with one source of <paramref name="type"/> named <c>flood</c> (the reference: with
+    /// <paramref name="generator"/> as its command), starts a run, and times it by its own start and end.
+    /// </summary>
+    private static async Task<SourceRun> RunSourceAsync(ScenarioContext context, ServerTarget target, string type, Dictionary<string, string> source, string generator,
+        string sizeFile, long bytes, int lineBytes, int viewers, CancellationToken cancellationToken)
     {
-        var settings = new Dictionary<string, string>(context.ServerSettings)
+        var settings = new Dictionary<string, string>(context.SettingsFor(target));
+        if (target.IsReference)
         {
-            ["TailHub:Sources:0:Name"] = "flood",
-            ["TailHub:Sources:0:Type"] = type,
-            ["TailHub:Sources:0:MaxRunBytes"] = (bytes * 2).ToString(),
-        };
-        foreach (var (key, value) in source) settings[$"TailHub:Sources:0:{key}"] = value;
-        var (server, folder) = await context.Launcher.StartAsync(settings, cancellationToken);
+            foreach (var (key, value) in ReferenceSettings.Command("flood", generator)) settings[key] = value;
+        }
+        else
+        {
+            settings["TailHub:Sources:0:Name"] = "flood";
+            settings["TailHub:Sources:0:Type"] = type;
+            settings["TailHub:Sources:0:MaxRunBytes"] = (bytes * 2).ToString();
+            foreach (var (key, value) in source) settings[$"TailHub:Sources:0:{key}"] = value;
+        }
+        // Not StartAsync: its --source for the tester's file would hide the configured sources.
+        var (server, folder) = await target.Launcher.StartConfiguredAsync(settings, cancellationToken);
         try
         {
             await using var sampler = new ProcSampler(server.Pid!.Value, TimeSpan.FromMilliseconds(100));
@@ -105,7 +127,8 @@ public static class CommandScenario
             await watching.CancelAsync();
             var seen = await Task.WhenAll(viewerTasks);
             var seconds = (run.GetProperty("endedAt").GetDateTimeOffset() - run.GetProperty("startedAt").GetDateTimeOffset()).TotalSeconds;
-            var lines = run.GetProperty("lastSeq").GetInt64() - run.GetProperty("firstSeq").GetInt64() - 1;
+            // TailHub's run is numbered from its start notice to its end notice; the reference counts its lines.
+            var lines = run.TryGetProperty("lines", out var counted) ? counted.GetInt64() : run.GetProperty("lastSeq").GetInt64() - run.GetProperty("firstSeq").GetInt64() - 1;
             var spool = Directory.GetFiles(folder!, $"{number}.log", SearchOption.AllDirectories).Select(f => new FileInfo(f).Length).FirstOrDefault();
             var note = viewers == 0 ? "" : $"; viewer received {string.Join(", ", seen.Select(v => $"{MiB(v.Bytes)} of SSE, {v.Gaps} gap events"))}";
             return new SourceRun(seconds, lines, run.GetProperty("state").GetString() == "succeeded" && lines == (bytes + lineBytes - 1) / lineBytes, spool, sampler.PeakRssKb / 1024.0, cpu1.CpuSeconds - cpu0.CpuSeconds, note);

@@ -24,6 +24,13 @@ public static class ScaleOutScenario
     public static async Task<ScenarioReport> RunAsync(ScenarioContext c, int viewers, double rate, TimeSpan duration, int hubCount, int sources, CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
+        // With --against reference, the reference first serves the same viewers and rate from one process: what the
+        // agent, the hubs and Redis together cost beyond fan-out alone.
+        RunResult? floor = null;
+        if (c.Targets.FirstOrDefault(t => t.IsReference) is { } reference)
+        {
+            floor = await LoadRun.ExecuteAsync(c.Run(reference, "reference, one process", viewers, rate, duration), reference.Launcher, cancellationToken) with { Target = reference.Label };
+        }
         var folder = ServerLauncher.NewFolder();
         var file = Path.Combine(folder, $"{Source}.log");
         var options = ServerOptions.Default with { Environment = [$"{ClusterKeyVariable}={Convert.ToHexString(Guid.NewGuid().ToByteArray())}{Guid.NewGuid():N}"] };
@@ -82,13 +89,13 @@ public static class ScaleOutScenario
             var clientCpu = ProcSampler.Read(Environment.ProcessId).CpuSeconds - clientBefore.CpuSeconds;
             var memory = await redis.StreamMemoryAsync(Source, cancellationToken);
 
-            var report = Report(c, started, viewers, rate, duration, hubCount, sources, append, fleets, servers, before, after, measured, redisCpu, clientCpu, memory);
+            var report = Report(c, started, viewers, rate, duration, hubCount, sources, append, fleets, servers, before, after, measured, redisCpu, clientCpu, memory, floor);
             var path = Path.Combine(c.ResultsFolder, $"scaleout-{started:yyyyMMdd-HHmmss}.md");
             Directory.CreateDirectory(c.ResultsFolder);
             await File.WriteAllTextAsync(path, report, cancellationToken);
             Console.WriteLine(report);
             Console.Error.WriteLine($"Report: {path}");
-            return c.Report("scaleout", started, [], []);
+            return c.Report("scaleout", started, floor is null ? [] : [floor], []);
         }
         finally
         {
@@ -115,7 +122,7 @@ public static class ScaleOutScenario
 
     private static string Report(ScenarioContext c, DateTime started, int viewers, double rate, TimeSpan duration, int hubCount, int sources, AppendResult append,
         List<ViewerFleet> fleets, List<ServerProcess> servers, List<ProcSnapshot> before, List<ProcSnapshot> after, double measured,
-        double redisCpu, double clientCpu, StreamMemory memory)
+        double redisCpu, double clientCpu, StreamMemory memory, RunResult? floor)
     {
         var written = append.LinesWritten;
         var all = fleets.SelectMany(f => f.Healthy).ToList();
@@ -150,6 +157,24 @@ public static class ScaleOutScenario
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Redis after the run: stream `{memory.Key}` {memory.Entries:N0} entries holding lines {memory.FirstSeq:N0}–{memory.LastSeq:N0}, " +
             $"{memory.StreamBytes:N0} bytes (`MEMORY USAGE`), {memory.StreamBytes / Math.Max(1.0, memory.LastSeq - memory.FirstSeq + 1):0} bytes per line held; used_memory {memory.UsedMemory:N0} bytes.");
+        if (floor is not null)
+        {
+            // Everything the scale-out ran (agent, hubs, Redis) per delivered line, against one reference process.
+            var cpu = Enumerable.Range(0, servers.Count).Sum(i => after[i].CpuSeconds - before[i].CpuSeconds) + redisCpu;
+            var perLine = delivered > 0 ? cpu * 1e6 / delivered : double.NaN;
+            var rss = after.Sum(a => a.PeakRssKb) / 1024.0;
+            var floorRss = floor.Server?.PeakRssMb ?? double.NaN;
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Against the reference: the same {viewers:N0} viewers × {rate:N0} lines/s from one reference process");
+            md.AppendLine();
+            md.AppendLine("| setup | delivered % | µs CPU per delivered (viewer, line), all processes | × | peak RSS MB, all processes | × | p50 / p99 ms | × (p99) |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| reference, one process | {floor.DeliveredPercent:0.###} | {floor.ServerCpuMicrosPerDelivery:0.000} | – | {floorRss:0} | – | {floor.Latency.P50Ms:0} / {floor.Latency.P99Ms:0} | – |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| 1 agent + {hubCount} hubs + Redis | {delivered * 100.0 / Math.Max(1, written * (double)all.Count):0.###} | {perLine:0.000} | {perLine / (floor.ServerCpuMicrosPerDelivery ?? double.NaN):0.00}× | " +
+                $"{rss:0} | {rss / floorRss:0.00}× | {l.P50Ms:0} / {l.P99Ms:0} | {l.P99Ms / floor.Latency.P99Ms:0.00}× |");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"The reference ran just before the scale-out (load average {floor.LoadAverage:0.0} when it started), with the same client, line generator and warm-up.");
+        }
         return md.ToString();
     }
 }

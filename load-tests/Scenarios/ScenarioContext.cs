@@ -24,13 +24,24 @@ public sealed record ScenarioContext(
     /// A run's settings on <paramref name="target"/>. A TailHub gets this context's settings (a scenario may add its
     /// own, as <c>all --small</c> does for the stall) under the target's; the reference gets only its own.
     /// </summary>
-    public RunSettings Run(ServerTarget target, string name, int viewers, double rate, TimeSpan duration, int stalled = 0)
-    {
-        var settings = target.IsReference
-            ? target.Settings
-            : ServerSettings.Concat(target.Settings).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
-        return Run(name, viewers, rate, duration, stalled) with { ServerSettings = settings };
-    }
+    public RunSettings Run(ServerTarget target, string name, int viewers, double rate, TimeSpan duration, int stalled = 0, bool reconnect = false) =>
+        Run(name, viewers, rate, duration, stalled, reconnect) with
+        {
+            // A reference that must resume viewers keeps the newest frames for them (memory only).
+            ServerSettings = target.IsReference && reconnect ? With(target, ReferenceSettings.Resume) : SettingsFor(target),
+        };
+
+    /// <summary>
+    /// The settings a server of <paramref name="target"/> starts with: a TailHub gets this context's (a scenario may add
+    /// its own, as <c>all --small</c> does for the stall) under the target's; the reference gets only its own.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SettingsFor(ServerTarget target) => target.IsReference
+        ? target.Settings
+        : ServerSettings.Concat(target.Settings).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+
+    /// <summary><paramref name="target"/>'s settings with <paramref name="extra"/> on top.</summary>
+    public IReadOnlyDictionary<string, string> With(ServerTarget target, IReadOnlyDictionary<string, string> extra) =>
+        SettingsFor(target).Concat(extra).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
 
     public RunSettings Run(string name, int viewers, double rate, TimeSpan duration, int stalled = 0, bool reconnect = false) =>
         new(name, viewers, rate, duration, LineBytes, DrainTimeout, Fleet with { Stalled = stalled }, ServerSettings, Warmup, reconnect);
@@ -42,9 +53,9 @@ public sealed record ScenarioContext(
         $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, " +
         $"ulimit -n {OpenFileLimit()}, ephemeral ports {EphemeralPorts()}";
 
-    public ScenarioReport Report(string scenario, DateTime started, IReadOnlyList<RunResult> runs, IEnumerable<string> findings, CatchUpResult? catchUp = null,
-        PushRunResult? push = null) =>
-        new(scenario, started, CommandLine, Machine(), runs, catchUp, [.. findings], push) { Comparison = Comparison.Of(runs) };
+    public ScenarioReport Report(string scenario, DateTime started, IReadOnlyList<RunResult> runs, IEnumerable<string> findings,
+        IReadOnlyList<CatchUpResult>? catchUps = null, IReadOnlyList<PushRunResult>? pushes = null) =>
+        new(scenario, started, CommandLine, Machine(), runs, catchUps ?? [], [.. findings], pushes ?? []) { Comparison = Comparison.Of(runs) };
 
     public async Task<ScenarioReport> SaveAsync(ScenarioReport report)
     {

@@ -42,7 +42,8 @@ public static class Targets
 
     public static IEnumerable<string> CheckAgainstReference(ComparisonRow c)
     {
-        if (c.Target == ServerTarget.ReferenceLabel) yield break;
+        // The targets are for a plain load; a stall or a reconnect storm is judged by its own scenario.
+        if (c.Target == ServerTarget.ReferenceLabel || c.Kind.Length > 0) yield break;
         var cell = $"{c.Target} at {c.Viewers:N0} × {c.Rate:N0}";
         if (c.CpuRatio is { } cpu)
         {

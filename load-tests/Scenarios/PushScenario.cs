@@ -86,6 +86,8 @@ public static class PushScenario
             // the warm-up's lines are not theirs.
             var uploads = new Uri(server.BaseUri, $"api/sources/{server.SourceName}/lines");
             await CurlAllAsync(uploads, [warmUp], cancellationToken);
+            // A server may still be publishing the warm-up when its upload is answered (the reference batches after).
+            await SettledSeqAsync(server, cancellationToken);
             var connect = await fleet.ConnectAllAsync(cancellationToken);
             string? note = connect.Failed > 0 ? $"{connect.Failed} viewers failed to connect: {connect.FirstError}" : null;
             await LoadRun.WaitForViewersAsync(server, connect.Connected, cancellationToken);

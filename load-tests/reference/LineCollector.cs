@@ -7,7 +7,7 @@ namespace TailHub.Reference;
 /// </summary>
 public sealed class LineCollector
 {
-    public const int MaxPending = 1 << 20;
+    public const int MaxPending = 1 << 18;
 
     private readonly Lock _lock = new();
     private List<byte[]> _lines = [];

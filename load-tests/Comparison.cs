@@ -3,7 +3,8 @@ namespace TailHub.LoadTests;
 /// <summary>
 /// One server's figures for one cell (viewers × rate), the median over its repeats, and each as a ratio to the
 /// reference server's median in the same command (null where there is no reference run or no figure). A cell's
-/// <paramref name="Kind"/> says what happened to its viewers beyond the load: "" (nothing), "N stalled" or "reconnect storm".
+/// <paramref name="Kind"/> says what sets it apart from a plain load: "" (nothing), "N stalled", "reconnect storm", or lines
+/// of another size.
 /// </summary>
 public sealed record ComparisonRow(
     int Viewers, double Rate, string Kind, string Target, int Runs, double DeliveredPercent,
@@ -13,6 +14,9 @@ public sealed record ComparisonRow(
 /// <summary>Turns side-by-side runs (<c>--against reference,tailhub…</c>) into ratios to the reference.</summary>
 public static class Comparison
 {
+    /// <summary>The load tester's <c>--line-bytes</c> default.</summary>
+    public const int DefaultLineBytes = 100;
+
     public static IReadOnlyList<ComparisonRow>? Of(IReadOnlyList<RunResult> runs)
     {
         if (!runs.Any(r => r.Target == ServerTarget.ReferenceLabel)) return null;
@@ -30,7 +34,13 @@ public static class Comparison
         return rows;
     }
 
-    private static string KindOf(RunResult r) => r.ReconnectStorm ? "reconnect storm" : r.StalledViewers > 0 ? $"{r.StalledViewers} stalled" : "";
+    // Lines of another size than the tester's default (all --small's stall) are another cell, not more runs of this one.
+    private static string KindOf(RunResult r) => string.Join(", ", new[]
+    {
+        r.LineBytes != DefaultLineBytes ? $"{r.LineBytes}-byte lines" : "",
+        r.ReconnectStorm ? "reconnect storm" : "",
+        r.StalledViewers > 0 ? $"{r.StalledViewers} stalled" : "",
+    }.Where(k => k.Length > 0));
 
     private static ComparisonRow Row((int Viewers, double Rate, string Kind) cell, string target, RunResult[] runs, ComparisonRow? reference)
     {

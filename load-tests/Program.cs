@@ -20,7 +20,7 @@ var noBuild = new Option<bool>("--no-build") { Description = "Do not run 'dotnet
 var set = new Option<string[]>("--set") { Description = "Server setting KEY=VALUE, e.g. TailHub:BatchInterval=00:00:00.020 (repeatable)", Recursive = true };
 var serverArg = new Option<string[]>("--server-arg") { Description = "Extra argument for the server's command line (repeatable)", Recursive = true };
 var serverEnv = new Option<string[]>("--server-env") { Description = "NAME=VALUE in the server's environment, e.g. DOTNET_gcServer=0 (repeatable)", Recursive = true };
-var lineBytes = new Option<int>("--line-bytes") { Description = "Bytes per written line, newline included", DefaultValueFactory = _ => 100, Recursive = true };
+var lineBytes = new Option<int>("--line-bytes") { Description = "Bytes per written line, newline included", DefaultValueFactory = _ => Comparison.DefaultLineBytes, Recursive = true };
 var drain = new Option<double>("--drain-seconds") { Description = "Longest wait after writing for viewers to catch up", DefaultValueFactory = _ => 15, Recursive = true };
 var concurrency = new Option<int>("--connect-concurrency") { Description = "Viewers connecting at once", DefaultValueFactory = _ => 64, Recursive = true };
 var readBuffer = new Option<int>("--read-buffer") { Description = "Bytes of read buffer per viewer", DefaultValueFactory = _ => 16 * 1024, Recursive = true };

@@ -132,6 +132,7 @@ public static class ScaleOutScenario
         var latency = LatencyRecorder.Empty();
         foreach (var fleet in fleets) latency.Add(fleet.Latency.Snapshot());
         var l = LatencySummary.From(latency);
+        var deliveredPercent = delivered * 100.0 / Math.Max(1, written * (double)all.Count);
         var md = new StringBuilder();
         var others = sources > 1 ? $", {sources} sources at {rate:N0} lines/s each (viewers on one)" : "";
         md.AppendLine(CultureInfo.InvariantCulture, $"# Scale-out: 1 agent + {hubCount} hubs, {viewers:N0} viewers × {rate:N0} lines/s × {duration.TotalSeconds:0} s{others}");
@@ -140,7 +141,7 @@ public static class ScaleOutScenario
         md.AppendLine();
         md.AppendLine("| delivered | duplicated | gap lines | latency p50 / p99 / max (write → viewer) | measured |");
         md.AppendLine("|---|---|---|---|---|");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| {delivered * 100.0 / Math.Max(1, written * (double)all.Count):0.###} % of {written:N0} lines × {all.Count:N0} viewers | {duplicates} | {gaps} | {l.P50Ms:0} / {l.P99Ms:0} / {l.MaxMs:0} ms | {measured:0.0} s |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {deliveredPercent:0.###} % of {written:N0} lines × {all.Count:N0} viewers | {duplicates} | {gaps} | {l.P50Ms:0} / {l.P99Ms:0} / {l.MaxMs:0} ms | {measured:0.0} s |");
         md.AppendLine();
         md.AppendLine("| process | CPU (s) | % of a core | µs CPU per delivered (viewer, line) | peak RSS MB |");
         md.AppendLine("|---|---|---|---|---|");
@@ -157,25 +158,28 @@ public static class ScaleOutScenario
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Redis after the run: stream `{memory.Key}` {memory.Entries:N0} entries holding lines {memory.FirstSeq:N0}–{memory.LastSeq:N0}, " +
             $"{memory.StreamBytes:N0} bytes (`MEMORY USAGE`), {memory.StreamBytes / Math.Max(1.0, memory.LastSeq - memory.FirstSeq + 1):0} bytes per line held; used_memory {memory.UsedMemory:N0} bytes.");
-        if (floor is not null)
-        {
-            // Everything the scale-out ran (agent, hubs, Redis) per delivered line, against one reference process.
-            var cpu = Enumerable.Range(0, servers.Count).Sum(i => after[i].CpuSeconds - before[i].CpuSeconds) + redisCpu;
-            var perLine = delivered > 0 ? cpu * 1e6 / delivered : double.NaN;
-            var rss = after.Sum(a => a.PeakRssKb) / 1024.0;
-            var floorRss = floor.Server?.PeakRssMb ?? double.NaN;
-            md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"## Against the reference: the same {viewers:N0} viewers × {rate:N0} lines/s from one reference process");
-            md.AppendLine();
-            md.AppendLine("| setup | delivered % | µs CPU per delivered (viewer, line), all processes | × | peak RSS MB, all processes | × | p50 / p99 ms | × (p99) |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|");
-            md.AppendLine(CultureInfo.InvariantCulture, $"| reference, one process | {floor.DeliveredPercent:0.###} | {floor.ServerCpuMicrosPerDelivery:0.000} | – | {floorRss:0} | – | {floor.Latency.P50Ms:0} / {floor.Latency.P99Ms:0} | – |");
-            md.AppendLine(CultureInfo.InvariantCulture, $"| 1 agent + {hubCount} hubs + Redis | {delivered * 100.0 / Math.Max(1, written * (double)all.Count):0.###} | {perLine:0.000} | {perLine / (floor.ServerCpuMicrosPerDelivery ?? double.NaN):0.00}× | " +
-                $"{rss:0} | {rss / floorRss:0.00}× | {l.P50Ms:0} / {l.P99Ms:0} | {l.P99Ms / floor.Latency.P99Ms:0.00}× |");
-            md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"The reference ran just before the scale-out (load average {floor.LoadAverage:0.0} when it started), with the same client, line generator and warm-up.");
-        }
+        if (floor is not null) AppendAgainstReference(md, floor, viewers, rate, hubCount, servers, before, after, redisCpu, delivered, deliveredPercent, l);
         return md.ToString();
+    }
+
+    /// <summary>Everything the scale-out ran (agent, hubs, Redis) per delivered line, against one reference process serving the same viewers.</summary>
+    private static void AppendAgainstReference(StringBuilder md, RunResult floor, int viewers, double rate, int hubCount, List<ServerProcess> servers,
+        List<ProcSnapshot> before, List<ProcSnapshot> after, double redisCpu, long delivered, double deliveredPercent, LatencySummary l)
+    {
+        var cpu = Enumerable.Range(0, servers.Count).Sum(i => after[i].CpuSeconds - before[i].CpuSeconds) + redisCpu;
+        var perLine = delivered > 0 ? cpu * 1e6 / delivered : double.NaN;
+        var rss = after.Sum(a => a.PeakRssKb) / 1024.0;
+        var floorRss = floor.Server?.PeakRssMb ?? double.NaN;
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"## Against the reference: the same {viewers:N0} viewers × {rate:N0} lines/s from one reference process");
+        md.AppendLine();
+        md.AppendLine("| setup | delivered % | µs CPU per delivered (viewer, line), all processes | × | peak RSS MB, all processes | × | p50 / p99 ms | × (p99) |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| reference, one process | {floor.DeliveredPercent:0.###} | {floor.ServerCpuMicrosPerDelivery:0.000} | – | {floorRss:0} | – | {floor.Latency.P50Ms:0} / {floor.Latency.P99Ms:0} | – |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| 1 agent + {hubCount} hubs + Redis | {deliveredPercent:0.###} | {perLine:0.000} | {perLine / (floor.ServerCpuMicrosPerDelivery ?? double.NaN):0.00}× | " +
+            $"{rss:0} | {rss / floorRss:0.00}× | {l.P50Ms:0} / {l.P99Ms:0} | {l.P99Ms / floor.Latency.P99Ms:0.00}× |");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"The reference ran just before the scale-out (load average {floor.LoadAverage:0.0} when it started), with the same client, line generator and warm-up.");
     }
 }
 

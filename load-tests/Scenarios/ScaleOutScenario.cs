@@ -145,9 +145,11 @@ public static class ScaleOutScenario
         md.AppendLine();
         md.AppendLine("| process | CPU (s) | % of a core | µs CPU per delivered (viewer, line) | peak RSS MB |");
         md.AppendLine("|---|---|---|---|---|");
+        var allCpu = redisCpu;
         for (var i = 0; i < servers.Count; i++)
         {
             var cpu = after[i].CpuSeconds - before[i].CpuSeconds;
+            allCpu += cpu;
             var name = i == 0 ? "agent" : $"hub {i}";
             var lines = i == 0 ? 0 : fleets[i - 1].Healthy.Sum(v => written - v.Tally.MissingOf(written));
             var perLine = lines > 0 ? (cpu * 1e6 / lines).ToString("0.00", CultureInfo.InvariantCulture) : "–";
@@ -158,17 +160,15 @@ public static class ScaleOutScenario
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Redis after the run: stream `{memory.Key}` {memory.Entries:N0} entries holding lines {memory.FirstSeq:N0}–{memory.LastSeq:N0}, " +
             $"{memory.StreamBytes:N0} bytes (`MEMORY USAGE`), {memory.StreamBytes / Math.Max(1.0, memory.LastSeq - memory.FirstSeq + 1):0} bytes per line held; used_memory {memory.UsedMemory:N0} bytes.");
-        if (floor is not null) AppendAgainstReference(md, floor, viewers, rate, hubCount, servers, before, after, redisCpu, delivered, deliveredPercent, l);
+        if (floor is not null) AppendAgainstReference(md, floor, viewers, rate, hubCount, allCpu, after.Sum(a => a.PeakRssKb) / 1024.0, delivered, deliveredPercent, l);
         return md.ToString();
     }
 
     /// <summary>Everything the scale-out ran (agent, hubs, Redis) per delivered line, against one reference process serving the same viewers.</summary>
-    private static void AppendAgainstReference(StringBuilder md, RunResult floor, int viewers, double rate, int hubCount, List<ServerProcess> servers,
-        List<ProcSnapshot> before, List<ProcSnapshot> after, double redisCpu, long delivered, double deliveredPercent, LatencySummary l)
+    private static void AppendAgainstReference(StringBuilder md, RunResult floor, int viewers, double rate, int hubCount,
+        double cpu, double rss, long delivered, double deliveredPercent, LatencySummary l)
     {
-        var cpu = Enumerable.Range(0, servers.Count).Sum(i => after[i].CpuSeconds - before[i].CpuSeconds) + redisCpu;
         var perLine = delivered > 0 ? cpu * 1e6 / delivered : double.NaN;
-        var rss = after.Sum(a => a.PeakRssKb) / 1024.0;
         var floorRss = floor.Server?.PeakRssMb ?? double.NaN;
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"## Against the reference: the same {viewers:N0} viewers × {rate:N0} lines/s from one reference process");
